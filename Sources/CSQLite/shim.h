@@ -1,0 +1,2 @@
+// The SQLite C API, imported only by Sources/SQLite (a test enforces it).
+#include <sqlite3.h>

@@ -1,0 +1,1 @@
+// Module Client: see DESIGN.md for what it owns.

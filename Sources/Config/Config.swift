@@ -1,0 +1,1 @@
+// Module Config: see DESIGN.md for what it owns.

@@ -1,0 +1,1 @@
+// Module Corpus: see DESIGN.md for what it owns.

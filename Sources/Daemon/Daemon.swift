@@ -1,0 +1,1 @@
+// Module Daemon: see DESIGN.md for what it owns.

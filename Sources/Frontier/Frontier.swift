@@ -1,0 +1,1 @@
+// Module Frontier: see DESIGN.md for what it owns.

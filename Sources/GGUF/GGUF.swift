@@ -1,0 +1,1 @@
+// Module GGUF: see DESIGN.md for what it owns.

@@ -1,0 +1,1 @@
+// Module Generate: see DESIGN.md for what it owns.

@@ -1,0 +1,1 @@
+// Module Index: see DESIGN.md for what it owns.

@@ -1,0 +1,1 @@
+// Module JSON: see DESIGN.md for what it owns.

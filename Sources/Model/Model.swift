@@ -1,0 +1,1 @@
+// Module Model: see DESIGN.md for what it owns.

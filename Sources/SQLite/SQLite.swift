@@ -1,0 +1,1 @@
+// Module SQLite: see DESIGN.md for what it owns.

@@ -1,0 +1,1 @@
+// Module Stages: see DESIGN.md for what it owns.

@@ -1,0 +1,1 @@
+// Module Tensor: see DESIGN.md for what it owns.

@@ -1,0 +1,1 @@
+// Module Tokenizer: see DESIGN.md for what it owns.

@@ -1,0 +1,1 @@
+// Module XML: see DESIGN.md for what it owns.
