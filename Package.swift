@@ -48,8 +48,8 @@ let package = Package(
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Frontier", "JSON", "Config", "Posix"]),
         module("Daemon", ["Wire", "Pipeline", "Stages", "Config", "Index", "Posix", "JSON"]),
         module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon"]),
-        .executableTarget(name: "nerved", dependencies: ["Daemon"], swiftSettings: native),
-        .executableTarget(name: "nerve", dependencies: ["Client"], swiftSettings: native),
+        .executableTarget(name: "nerved", dependencies: ["Daemon", "Posix"], swiftSettings: native),
+        .executableTarget(name: "nerve", dependencies: ["Client", "Config", "Posix"], swiftSettings: native),
 
         // Shared helpers for tests only: temp folders, paths to ../shared/data, a daemon harness.
         .target(name: "TestSupport", dependencies: ["Posix"], path: "Tests/Support",

@@ -59,3 +59,8 @@ public enum Identity {
     public static var isStandardOutputTerminal: Bool { isatty(1) == 1 }
     public static var isStandardErrorTerminal: Bool { isatty(2) == 1 }
 }
+
+public enum ProcessControl {
+    /// Ends the process with `code` (only `main` decides to exit).
+    public static func exit(_ code: Int32) -> Never { Glibc.exit(code) }
+}

@@ -1,1 +1,14 @@
-print("nerve")
+// nerve: the command-line client of nerved. Parses flags and hands the command to Client.
+import Client
+import Posix
+
+switch Arguments.parse(Array(CommandLine.arguments.dropFirst())) {
+case let .help(text):
+    Console.output(text)
+    ProcessControl.exit(0)
+case let .usage(message):
+    Console.error("nerve: \(message)\nRun 'nerve --help' for usage.\n")
+    ProcessControl.exit(2)
+case let .run(invocation):
+    ProcessControl.exit(Commands.run(invocation))
+}

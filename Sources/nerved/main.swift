@@ -1,1 +1,96 @@
-print("nerved")
+// nerved: the Nerve daemon. Parses flags over etc/nerved.toml and runs the Daemon; exits 78 on
+// configuration or pipeline errors (sysexits EX_CONFIG), like `nginx -t` with --check.
+import Daemon
+import Posix
+
+let usage = """
+Usage: nerved --socket PATH --index DIR [--config FILE] [--pipelines DIR] [--socket-group NAME] [--log-level LEVEL]
+       nerved --check [--config FILE] [--pipelines DIR]
+
+nerved keeps an index of a document folder and answers questions about it over a Unix socket.
+
+Options:
+  --socket PATH         socket to listen on (default from config: run/nerved.sock)
+  --index DIR           index folder (default from config: index)
+  --config FILE         daemon config (default: etc/nerved.toml when present)
+  --pipelines DIR       folder with ask.toml and ingest.toml (default from config: pipelines)
+  --socket-group NAME   let this group connect (socket mode 0660)
+  --log-level LEVEL     debug, info, warning or error
+  --check               validate config and pipelines, print diagnostics, exit 0 or 78
+  --version             print the version
+  -h, --help            show this help
+
+Signals: SIGHUP reloads the pipelines (a bad file keeps the old ones serving);
+SIGTERM and SIGINT finish in-flight requests, then exit.
+
+"""
+
+var args = Array(CommandLine.arguments.dropFirst())
+var flags: [String: String] = [:]
+var check = false
+var i = 0
+while i < args.count {
+    let a = args[i]
+    switch a {
+    case "-h", "--help":
+        Console.output(usage)
+        ProcessControl.exit(0)
+    case "--version":
+        Console.output("nerved \(Version.string)\n")
+        ProcessControl.exit(0)
+    case "--check":
+        check = true
+    case "--socket", "--index", "--config", "--pipelines", "--socket-group", "--log-level":
+        guard i + 1 < args.count else {
+            Console.error("nerved: \(a) needs a value\n")
+            ProcessControl.exit(64)
+        }
+        flags[String(a.dropFirst(2))] = args[i + 1]
+        i += 1
+    default:
+        Console.error("nerved: unknown argument '\(a)'\nRun 'nerved --help' for usage.\n")
+        ProcessControl.exit(64)
+    }
+    i += 1
+}
+
+var config = DaemonConfig()
+let configPath = flags["config"] ?? (FileSystem.exists("etc/nerved.toml") ? "etc/nerved.toml" : nil)
+if let configPath {
+    do { config = try DaemonConfig.load(path: configPath) } catch {
+        Console.error("nerved: \(error)\n")
+        ProcessControl.exit(78)
+    }
+}
+if let v = flags["socket"] { config.socket = v }
+if let v = flags["index"] { config.index = v }
+if let v = flags["pipelines"] { config.pipelines = v }
+if let v = flags["socket-group"] { config.socketGroup = v }
+if let v = flags["log-level"] {
+    guard let level = LogLevel(name: v) else {
+        Console.error("nerved: --log-level must be debug, info, warning or error, found '\(v)'\n")
+        ProcessControl.exit(64)
+    }
+    config.logLevel = level
+}
+
+if check {
+    let (ok, report) = Daemon.check(config: config)
+    if ok { Console.output(report + "\n") } else { Console.error(report + "\n") }
+    ProcessControl.exit(ok ? 0 : 78)
+}
+
+// Block the signals we wait for before any thread starts, so every thread inherits the mask.
+Signals.block([.hangup, .terminate, .interrupt])
+let daemon = Daemon(config: config)
+do {
+    try daemon.start()
+} catch let e as DaemonError {
+    Console.error("nerved: \(e)\n")
+    ProcessControl.exit(e.exitCode)
+} catch {
+    Console.error("nerved: \(error)\n")
+    ProcessControl.exit(1)
+}
+daemon.waitForSignals()
+ProcessControl.exit(0)

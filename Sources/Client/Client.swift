@@ -1,1 +1,0 @@
-// Module Client: see DESIGN.md for what it owns.

@@ -1,0 +1,145 @@
+// What each `nerve` command does once its flags are parsed: connect, call, render. Flag parsing
+// itself lives in the nerve executable; this module never reads CommandLine.
+import Config
+import Daemon
+import JSON
+import Posix
+import Wire
+
+/// A parsed command line, as the nerve executable hands it over.
+public struct Invocation: Sendable {
+    public var command: [String]
+    public var socket: String
+    public var json: Bool
+    public var options: [String: String]
+    public var flags: Set<String>
+    public var positionals: [String]
+
+    public init(command: [String], socket: String, json: Bool, options: [String: String], flags: Set<String>, positionals: [String]) {
+        self.command = command
+        self.socket = socket
+        self.json = json
+        self.options = options
+        self.flags = flags
+        self.positionals = positionals
+    }
+}
+
+public enum Commands {
+    /// Runs the command; returns the process exit status.
+    public static func run(_ inv: Invocation) -> Int32 {
+        do {
+            return try dispatch(inv)
+        } catch let e as ClientError {
+            Console.error("nerve: \(e)\n")
+            return e.exitCode
+        } catch let e as WireError {
+            if inv.json, case let .rpc(code, message, data) = e {
+                var err = JSONObject([("code", .string(code.rawValue)), ("message", .string(message))])
+                if data.count > 1 { err["data"] = .object(data) }
+                Console.output(JSON.object(JSONObject([("error", .object(err))])).pretty() + "\n")
+            }
+            Console.error("nerve: \(e)\n")
+            return ClientError.wire(e).exitCode
+        } catch {
+            Console.error("nerve: \(error)\n")
+            return 1
+        }
+    }
+
+    static func dispatch(_ inv: Invocation) throws -> Int32 {
+        switch inv.command.first ?? "" {
+        case "ask": return try ask(inv)
+        case "ingest": return try ingest(inv)
+        case "forget": return try simple(inv, method: "forget", params: ["path": .string(absolute(inv.positionals[0]))]) {
+            "Forgot \($0["removed"]?.intValue ?? 0) document(s); generation \($0["generation"]?.intValue ?? 0)\n"
+        }
+        case "status": return try simple(inv, method: "status", params: [:], render: Render.status)
+        case "reload": return try simple(inv, method: "reload", params: [:]) { r in
+            let w = r["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return "Pipelines reloaded.\n" + w.map { $0 + "\n" }.joined()
+        }
+        case "stop": return try simple(inv, method: "shutdown", params: [:]) { _ in "nerved is stopping.\n" }
+        case "check": return check(inv)
+        case "debug": return try debugToml(inv)
+        default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
+        }
+    }
+
+    static func absolute(_ path: String) -> String {
+        let p = FileSystem.absolute(path)
+        return (try? FileSystem.realPath(p)) ?? p
+    }
+
+    static func connect(_ inv: Invocation) throws -> WireClient {
+        try WireClient(path: inv.socket)
+    }
+
+    static func simple(_ inv: Invocation, method: String, params: [String: JSON], render: (JSON) -> String) throws -> Int32 {
+        let client = try connect(inv)
+        defer { client.close() }
+        let result = try client.call(method, JSONObject(params.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        Console.output(inv.json ? result.pretty() + "\n" : render(result))
+        return 0
+    }
+
+    static func ask(_ inv: Invocation) throws -> Int32 {
+        let question = inv.positionals.joined(separator: " ")
+        let client = try connect(inv)
+        defer { client.close() }
+        let result = try client.call("ask", JSONObject([("question", .string(question))]))
+        Console.output(inv.json ? result.pretty() + "\n" : Render.answer(result))
+        return 0
+    }
+
+    static func ingest(_ inv: Invocation) throws -> Int32 {
+        let path = absolute(inv.positionals[0])
+        guard FileSystem.exists(path) else {
+            throw ClientError.file(path: path, reason: "no such file or folder")
+        }
+        let client = try connect(inv)
+        defer { client.close() }
+        let live = !inv.json && Identity.isStandardOutputTerminal
+        var drew = false
+        let result = try client.call("ingest", JSONObject([("path", .string(path))])) { method, p in
+            guard live, method == "progress" else { return }
+            Console.output("\r\u{1B}[K" + Render.progress(p))
+            drew = true
+        }
+        if drew { Console.output("\r\u{1B}[K") }
+        Console.output(inv.json ? result.pretty() + "\n" : Render.ingest(result))
+        return 0
+    }
+
+    /// Validates nerved.toml and the pipelines locally (no daemon needed); exit 0 or 78.
+    static func check(_ inv: Invocation) -> Int32 {
+        var config = DaemonConfig()
+        if let path = inv.options["config"] {
+            do { config = try DaemonConfig.load(path: path) } catch {
+                Console.error("\(error)\n")
+                return 78
+            }
+        }
+        if let p = inv.options["pipelines"] { config.pipelines = p }
+        let (ok, report) = Daemon.check(config: config)
+        if ok { Console.output(report + "\n") } else { Console.error(report + "\n") }
+        return ok ? 0 : 78
+    }
+
+    /// `nerve debug toml FILE`: the toml-test tagged JSON of a TOML file.
+    static func debugToml(_ inv: Invocation) throws -> Int32 {
+        let path = inv.positionals[0]
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.read(path, limit: 64 << 20) } catch {
+            throw ClientError.file(path: path, reason: "\(error)")
+        }
+        do {
+            let table = try TOML.parse(bytes: bytes)
+            Console.output(taggedJSON(table) + "\n")
+            return 0
+        } catch {
+            Console.error("\(path):\(error.location.map { "\($0):" } ?? "") error: \(error.message)\n")
+            return 1
+        }
+    }
+}

@@ -1,0 +1,100 @@
+// Human-readable output for the CLI: answers with their citations, ingest reports, status.
+// `--json` bypasses all of this and prints the daemon's object as is.
+import JSON
+
+public enum Render {
+    static func citation(_ c: JSON) -> String {
+        var s = c["path"]?.stringValue ?? "?"
+        if let a = c["line_start"]?.intValue {
+            let b = c["line_end"]?.intValue ?? a
+            s += a == b ? ":\(a)" : ":\(a)-\(b)"
+        }
+        if let p = c["page"]?.intValue { s += " page \(p)" }
+        if let l = c["locator"]?.stringValue { s += " (\(l))" }
+        if let h = c["heading"]?.stringValue, !h.isEmpty { s += " — \(h)" }
+        if let k = c["chunk"]?.stringValue { s += "  [chunk \(k)]" }
+        return s
+    }
+
+    static func number(_ x: Double, digits: Int = 2) -> String {
+        let scale = [1.0, 10, 100, 1000, 10000][min(digits, 4)]
+        let n = (x * scale).rounded() / scale
+        return digits == 0 ? String(Int(n)) : String(n)
+    }
+
+    /// The answer, its citations, then one line of route/confidence/timing.
+    public static func answer(_ r: JSON) -> String {
+        var out = ""
+        let accepted = r["accepted"]?.boolValue ?? false
+        let conf = r["confidence"]?.doubleValue ?? 0
+        if accepted {
+            out += (r["answer"]?.stringValue ?? "") + "\n\n"
+            for c in r["citations"]?.arrayValue ?? [] { out += "  source: " + citation(c) + "\n" }
+        } else {
+            out += (r["note"]?.stringValue ?? "No confident answer.") + "\n"
+            if let a = r["answer"]?.stringValue, !a.isEmpty {
+                out += "\nBest guess: \(a)\n"
+                for c in r["citations"]?.arrayValue ?? [] { out += "  source: " + citation(c) + "\n" }
+            }
+            let passages = r["passages"]?.arrayValue ?? []
+            if !passages.isEmpty { out += "\nBest passages:\n" }
+            for (i, p) in passages.enumerated() {
+                out += "[\(i + 1)] " + citation(p["citation"] ?? .null) + "\n"
+                let text = (p["text"]?.stringValue ?? "").split(separator: "\n").joined(separator: " ")
+                out += "    " + (text.count > 400 ? String(text.prefix(400)) + "…" : text) + "\n"
+            }
+        }
+        let stages = (r["stages"]?.arrayValue ?? []).filter { $0["status"]?.stringValue == "ran" }
+            .map { "\($0["id"]?.stringValue ?? "?") \(number($0["ms"]?.doubleValue ?? 0, digits: 1))ms" }
+        out += "\n  route: \(r["route"]?.stringValue ?? "?") · confidence \(number(conf)) · \(accepted ? "accepted" : "not accepted")"
+        out += " · generation \(r["generation"]?.intValue ?? 0) · \(number(r["total_ms"]?.doubleValue ?? 0, digits: 1)) ms"
+        if !stages.isEmpty { out += "\n  stages: " + stages.joined(separator: ", ") }
+        return out + "\n"
+    }
+
+    public static func ingest(_ r: JSON) -> String {
+        func n(_ k: String) -> Int { r[k]?.intValue ?? 0 }
+        var out = "Ingested \(r["root"]?.stringValue ?? "?"): \(n("files")) files — \(n("added")) added, \(n("changed")) changed, "
+        out += "\(n("linked")) linked, \(n("removed")) removed, \(n("unchanged")) unchanged, \(n("skipped")) skipped, \(n("failed")) failed\n"
+        let secs = (r["elapsed_ms"]?.doubleValue ?? 0) / 1000
+        out += "  \(n("chunks")) chunks · \(bytes(Int64(n("bytes_read")))) read · \(number(secs, digits: 2)) s · generation \(n("generation"))\n"
+        for p in r["problems"]?.arrayValue ?? [] {
+            out += "  \(p["status"]?.stringValue ?? "?"): \(p["path"]?.stringValue ?? "?"): \(p["reason"]?.stringValue ?? "")\n"
+        }
+        if let more = r["problems_truncated"]?.intValue { out += "  … and \(more) more (see `nerve status --json`)\n" }
+        return out
+    }
+
+    public static func status(_ r: JSON) -> String {
+        func n(_ k: String) -> Int { r[k]?.intValue ?? 0 }
+        var out = "nerved \(r["version"]?.stringValue ?? "") pid \(n("pid")) · up \(n("uptime_s")) s · \(n("requests")) requests, \(n("errors")) errors\n"
+        out += "  index: \(r["index"]?.stringValue ?? "?") · generation \(n("generation"))\n"
+        out += "  \(n("documents")) documents, \(n("chunks")) chunks, \(n("skipped")) skipped, \(n("failed")) failed\n"
+        out += "  socket: \(r["socket"]?.stringValue ?? "?") · pipelines: \(r["pipelines"]?.stringValue ?? "?")\n"
+        if let last = r["last_ingest"], last != .null {
+            out += "  last ingest: \(last["root"]?.stringValue ?? "?") — \(last["files"]?.intValue ?? 0) files, "
+            out += "\(last["skipped"]?.intValue ?? 0) skipped, \(last["failed"]?.intValue ?? 0) failed\n"
+        }
+        return out
+    }
+
+    public static func bytes(_ n: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var x = Double(n)
+        var u = 0
+        while x >= 1000 && u < units.count - 1 { x /= 1000; u += 1 }
+        return u == 0 ? "\(n) B" : "\(number(x, digits: 1)) \(units[u])"
+    }
+
+    /// A one-line progress display, redrawn in place on a terminal.
+    public static func progress(_ p: JSONObject) -> String {
+        let done = p["files_done"]?.intValue ?? 0, total = p["files_total"]?.intValue ?? 0
+        var line = "  \(done)/\(total) files · \(bytes(Int64(p["bytes"]?.intValue ?? 0)))"
+        line += " · \(number(p["rate"]?.doubleValue ?? 0, digits: 1)) files/s · ETA \(number(p["eta_s"]?.doubleValue ?? 0, digits: 0)) s"
+        if let cur = p["current"]?.stringValue, !cur.isEmpty {
+            let name = cur.split(separator: "/").last.map(String.init) ?? cur
+            line += " · " + (name.count > 40 ? String(name.prefix(40)) + "…" : name)
+        }
+        return line
+    }
+}

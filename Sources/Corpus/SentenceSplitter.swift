@@ -1,0 +1,58 @@
+// Sentence boundaries for chunking and for extractive answers: split after . ! ? (and closing
+// quotes/brackets) when the next word starts a sentence, but not after common abbreviations,
+// initials or decimal numbers.
+
+public enum SentenceSplitter {
+    private static let abbreviations: Set<String> = [
+        "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "fig", "al",
+        "inc", "ltd", "co", "corp", "dept", "approx", "u.s", "u.k", "a.m", "p.m", "jan", "feb", "mar", "apr",
+        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gen", "col", "lt", "sgt", "rev", "ca", "cf",
+    ]
+
+    /// The sentences of `text`, trimmed, in order. A text without terminators is one sentence.
+    public static func split(_ text: String) -> [String] {
+        let chars = Array(text)
+        var out: [String] = []
+        var start = 0
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\n" && i + 1 < chars.count && chars[i + 1] == "\n" {
+                append(chars[start..<i], &out); start = i + 2; i += 2; continue
+            }
+            guard c == "." || c == "!" || c == "?" || c == "。" else { i += 1; continue }
+            var end = i + 1
+            while end < chars.count, "\"'”’)]".contains(chars[end]) { end += 1 }
+            guard end < chars.count else { break }
+            guard chars[end] == " " || chars[end] == "\n" || chars[end] == "\t" else { i = end; continue }
+            var next = end
+            while next < chars.count, chars[next] == " " || chars[next] == "\n" || chars[next] == "\t" { next += 1 }
+            guard next < chars.count else { break }
+            let n = chars[next]
+            let startsSentence = n.isUppercase || n.isNumber || "\"'“‘([".contains(n) || !n.isLetter && !n.isNumber && n != ","
+            if c == "." {
+                // The word before the period: an abbreviation or a single initial does not end a sentence.
+                var w = i - 1
+                while w >= start, chars[w].isLetter || chars[w] == "." { w -= 1 }
+                let word = String(chars[(w + 1)..<i]).lowercased()
+                if abbreviations.contains(word) || (word.count == 1 && word.first?.isLetter == true && n.isUppercase) {
+                    i = end; continue
+                }
+            }
+            if startsSentence {
+                append(chars[start..<end], &out)
+                start = next
+                i = next
+            } else {
+                i = end
+            }
+        }
+        if start < chars.count { append(chars[start...], &out) }
+        return out
+    }
+
+    private static func append(_ s: ArraySlice<Character>, _ out: inout [String]) {
+        let t = String(s).trimmingCharacters()
+        if !t.isEmpty { out.append(t) }
+    }
+}

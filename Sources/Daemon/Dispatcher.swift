@@ -1,0 +1,202 @@
+// Request dispatch: one handler per wire method, parameters checked by name and type, work
+// admitted through bounded queues, every failure mapped to a stable error code.
+import Index
+import JSON
+import Pipeline
+import Posix
+import Stages
+import Wire
+
+public final class Dispatcher: RequestHandler, @unchecked Sendable {
+    let env: StageEnvironment
+    let registry: Registry
+    let pipelines: CurrentPipelines
+    let pipelineDir: String
+    let log: Logger
+    let asks: Admission
+    let ingests: Admission
+    let started = ContinuousClock.now
+    let counters = Counters()
+    /// Set by the daemon: asks it to begin a clean shutdown.
+    var onShutdown: @Sendable () -> Void = {}
+    /// Set when draining: long ingests stop between files.
+    let stopping = Flag()
+    var info: JSONObject = JSONObject()
+
+    public static let maxQuestionCharacters = 4096
+
+    init(env: StageEnvironment, registry: Registry, pipelines: PipelineSet, pipelineDir: String, log: Logger, config: DaemonConfig) {
+        self.env = env
+        self.registry = registry
+        self.pipelines = CurrentPipelines(pipelines)
+        self.pipelineDir = pipelineDir
+        self.log = log
+        self.asks = Admission(name: "ask", running: config.maxConcurrentAsks, waiting: config.maxQueuedAsks)
+        self.ingests = Admission(name: "ingest", running: 1, waiting: config.maxQueuedIngests)
+    }
+
+    public func handle(_ request: Request, context: RequestContext) throws -> JSON {
+        let start = ContinuousClock.now
+        let params = Params(method: request.method, request.params)
+        do {
+            let result: JSON
+            switch request.method {
+            case "ask": result = try ask(params, context)
+            case "ingest": result = try ingest(params, context)
+            case "forget": result = try forget(params, context)
+            case "status": result = try status(params)
+            case "reload": result = try reload(params, context)
+            case "shutdown": result = try shutdown(params, context)
+            default:
+                throw WireError.failure(.EMETHOD, "unknown method '\(request.method)'",
+                                        JSONObject([("methods", .array(Self.methods.map { .string($0) }))]))
+            }
+            counters.served()
+            log.info(request.method, [("ms", IngestRunner.ms(start).rounded2), ("uid", context.peer.map { "\($0.uid)" } ?? "-")])
+            return result
+        } catch {
+            counters.failed()
+            let e = ErrorMapping.wire(error)
+            log.warning(request.method, [("error", e.code?.rawValue ?? "EINTERNAL"), ("message", e.description.prefix(300))])
+            throw e
+        }
+    }
+
+    static let methods = ["ask", "ingest", "forget", "status", "reload", "shutdown"]
+
+    /// The asker's identity for access filtering; nil in process (tests, no socket).
+    func viewer(_ context: RequestContext) -> Viewer? {
+        guard let p = context.peer else { return nil }
+        return Viewer(uid: p.uid, gids: Identity.groups(ofUser: p.uid, primary: p.gid))
+    }
+
+    /// Changing the index or the daemon is for its owner (and root); asking is for everyone who can connect.
+    func requireOwner(_ context: RequestContext, _ method: String) throws {
+        guard let p = context.peer else { return }
+        if p.uid != 0 && p.uid != Identity.userID {
+            throw WireError.failure(.EACCES, "\(method) is allowed only for the daemon's owner (\(Identity.userName(Identity.userID))) and root")
+        }
+    }
+
+    func ask(_ params: Params, _ context: RequestContext) throws -> JSON {
+        try params.allowOnly(["question", "stream"])
+        let question = try params.string("question").trimmingCharacters()
+        guard !question.isEmpty else { throw WireError.failure(.EPARAMS, "ask: the question is empty") }
+        guard question.count <= Self.maxQuestionCharacters else {
+            throw WireError.failure(.ETOOBIG, "ask: the question is \(question.count) characters; the limit is \(Self.maxQuestionCharacters)")
+        }
+        if stopping.isSet { throw WireError.failure(.ESHUTDOWN, "nerved is shutting down") }
+        let runner = AskRunner(env: env, pipeline: pipelines.snapshot.ask)
+        let viewer = viewer(context)
+        return try asks.run {
+            try runner.ask(question, viewer: viewer) { event, payload in context.notify(event, payload) }
+        }
+    }
+
+    func ingest(_ params: Params, _ context: RequestContext) throws -> JSON {
+        try params.allowOnly(["path"])
+        try requireOwner(context, "ingest")
+        let raw = try params.string("path")
+        guard raw.hasPrefix("/") else { throw WireError.failure(.EPARAMS, "ingest: path must be absolute, found '\(raw)'") }
+        guard FileSystem.exists(raw) else { throw WireError.failure(.ENOENT, "ingest: \(raw) does not exist") }
+        let root = (try? FileSystem.realPath(raw)) ?? raw
+        let runner = IngestRunner(env: env, pipeline: pipelines.snapshot.ingest)
+        let report = try ingests.run {
+            try runner.run(root: root, progress: { p in context.notify("progress", p.json()) }, shouldStop: { [stopping] in stopping.isSet })
+        }
+        log.info("ingested", [("root", root), ("files", report.files), ("added", report.added), ("changed", report.changed),
+                              ("removed", report.removed), ("skipped", report.skipped), ("failed", report.failed),
+                              ("generation", report.generation)])
+        return report.json()
+    }
+
+    func forget(_ params: Params, _ context: RequestContext) throws -> JSON {
+        try params.allowOnly(["path"])
+        try requireOwner(context, "forget")
+        let raw = try params.string("path")
+        guard raw.hasPrefix("/") else { throw WireError.failure(.EPARAMS, "forget: path must be absolute, found '\(raw)'") }
+        let path = raw.count > 1 && raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        let paths = try env.index.read { try $0.paths(under: path) }
+        guard !paths.isEmpty else { throw WireError.failure(.ENOENT, "forget: \(path) is not in the index") }
+        let generation: Int64 = try ingests.run {
+            try env.index.write { w in
+                w.beginRun()
+                for p in paths { try w.remove(path: p) }
+                return try w.generation()
+            }
+        }
+        return .object(JSONObject([("removed", .int(Int64(paths.count))), ("generation", .int(generation))]))
+    }
+
+    func status(_ params: Params) throws -> JSON {
+        try params.allowOnly([])
+        let s = try env.index.read { try $0.status() }
+        var o = JSONObject()
+        o["documents"] = .int(Int64(s.documents))
+        o["generation"] = .int(s.generation)
+        o["chunks"] = .int(Int64(s.chunks))
+        o["contents"] = .int(Int64(s.contents))
+        o["skipped"] = .int(Int64(s.skipped))
+        o["failed"] = .int(Int64(s.failed))
+        for (k, v) in info { o[k] = v }
+        let up = ContinuousClock.now - started
+        o["uptime_s"] = .int(up.components.seconds)
+        o["requests"] = .int(Int64(counters.total.served))
+        o["errors"] = .int(Int64(counters.total.failed))
+        let a = asks.load, i = ingests.load
+        o["asks"] = .object(JSONObject([("running", .int(Int64(a.active))), ("queued", .int(Int64(a.queued)))]))
+        o["ingests"] = .object(JSONObject([("running", .int(Int64(i.active))), ("queued", .int(Int64(i.queued)))]))
+        o["rss_bytes"] = .int(Int64(Identity.residentBytes()))
+        if let r = s.lastReport, let j = try? JSON.parse(r) { o["last_ingest"] = j }
+        return .object(o)
+    }
+
+    func reload(_ params: Params, _ context: RequestContext) throws -> JSON {
+        try params.allowOnly([])
+        try requireOwner(context, "reload")
+        let set = try reloadPipelines()
+        return .object(JSONObject([("reloaded", true), ("warnings", .array(set.warnings.map { .string($0.description) }))]))
+    }
+
+    /// Builds new pipelines and swaps them in; on failure the old ones keep serving.
+    @discardableResult
+    func reloadPipelines() throws -> PipelineSet {
+        do {
+            let set = try PipelineSet.load(dir: pipelineDir, registry: registry)
+            pipelines.replace(set)
+            log.info("reloaded", [("pipelines", pipelineDir)])
+            return set
+        } catch {
+            log.error("reload-failed", [("keeping", "previous pipelines"), ("reason", "\(error)")])
+            throw error
+        }
+    }
+
+    func shutdown(_ params: Params, _ context: RequestContext) throws -> JSON {
+        try params.allowOnly([])
+        try requireOwner(context, "shutdown")
+        onShutdown()
+        return .object(JSONObject([("stopping", true)]))
+    }
+}
+
+/// Served and failed request counts.
+final class Counters: @unchecked Sendable {
+    private let lock = PthreadMutex()
+    private var s = 0, f = 0
+    func served() { lock.withLock { s += 1 } }
+    func failed() { lock.withLock { f += 1 } }
+    var total: (served: Int, failed: Int) { lock.withLock { (s, f) } }
+}
+
+/// A set-once flag readable from any thread.
+final class Flag: @unchecked Sendable {
+    private let lock = PthreadMutex()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+extension Double {
+    var rounded2: Double { (self * 100).rounded() / 100 }
+}

@@ -1,1 +1,0 @@
-// Module Index: see DESIGN.md for what it owns.

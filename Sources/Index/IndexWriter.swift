@@ -1,0 +1,215 @@
+// Changes to the index, each file's change in its own transaction so a query never sees half a
+// file and a crash loses at most the file in flight. The first change of a run bumps the index
+// generation in the same transaction as the change itself.
+import Corpus
+import Posix
+import SQLite
+
+public final class IndexWriter {
+    let c: Connection
+    /// The generation this run's changes carry; nil until the run's first change.
+    private var runGeneration: Int64?
+
+    init(connection: Connection) { c = connection }
+
+    /// The current generation.
+    public func generation() throws -> Int64 {
+        try db("read generation") { try c.scalar("SELECT value FROM meta WHERE key='generation'") }.flatMap {
+            if case let .integer(n) = $0 { return n }; return nil
+        } ?? 0
+    }
+
+    /// Starts a run: its first change will bump the generation.
+    public func beginRun() { runGeneration = nil }
+
+    /// Bumps the generation once per run; call inside the change's transaction.
+    private func changeGeneration() throws -> Int64 {
+        if let g = runGeneration { return g }
+        let g = try generation() + 1
+        try c.run("UPDATE meta SET value=? WHERE key='generation'", [.integer(g)])
+        runGeneration = g
+        return g
+    }
+
+    /// Every ledger entry under `root` (exact root match), keyed by path.
+    public func ledger(root: String) throws -> [String: LedgerEntry] {
+        try db("read ledger") {
+            var out: [String: LedgerEntry] = [:]
+            for r in try c.query("""
+                SELECT path, root, size, mtime_ns, sha256, uid, gid, mode, extractor, status, reason, content_id, generation
+                FROM documents WHERE root = ?
+                """, [.text(root)]) {
+                let e = Self.entry(r)
+                out[e.path] = e
+            }
+            return out
+        }
+    }
+
+    static func entry(_ r: Row) -> LedgerEntry {
+        LedgerEntry(path: r.string(0) ?? "", root: r.string(1) ?? "", size: r.int(2) ?? 0, mtimeNs: r.int(3) ?? 0,
+                    sha256: r.string(4), uid: UInt32(truncatingIfNeeded: r.int(5) ?? 0),
+                    gid: UInt32(truncatingIfNeeded: r.int(6) ?? 0), mode: UInt32(truncatingIfNeeded: r.int(7) ?? 0),
+                    extractor: r.string(8), status: LedgerStatus(rawValue: r.string(9) ?? "") ?? .failed,
+                    reason: r.string(10), contentID: r.int(11), generation: r.int(12) ?? 0)
+    }
+
+    /// The content already stored for these bytes, if any (rename and duplicate detection).
+    public func content(sha256: String) throws -> Int64? {
+        try db("find content") { try c.query("SELECT id FROM contents WHERE sha256=?", [.text(sha256)]).first?.int(0) }
+    }
+
+
+    /// Stores a freshly extracted file: its content and chunks (unless identical content exists),
+    /// and its ledger row, replacing whatever the path held before — all in one transaction.
+    public func put(_ facts: FileFacts, sha256: String, extractor: String, title: String?, chunks: [Chunk]) throws {
+        try db("store \(facts.path)") {
+            try c.transaction {
+                let g = try changeGeneration()
+                let contentID: Int64
+                if let existing = try c.query("SELECT id FROM contents WHERE sha256=?", [.text(sha256)]).first?.int(0) {
+                    contentID = existing
+                } else {
+                    try c.run("INSERT INTO contents(sha256, extractor, title, bytes, chunk_count) VALUES (?,?,?,?,?)",
+                              [.text(sha256), .text(extractor), title.map { .text($0) } ?? .null, .integer(facts.size), .integer(Int64(chunks.count))])
+                    contentID = c.lastInsertRowID
+                    let ins = try c.prepare("""
+                        INSERT INTO chunks(content_id, ordinal, text, heading, line_start, line_end, page, locator, hash)
+                        VALUES (?,?,?,?,?,?,?,?,?)
+                        """)
+                    for ch in chunks {
+                        try ins.run([.integer(contentID), .integer(Int64(ch.ordinal)), .text(ch.text), .text(ch.headingPath),
+                                     ch.span.lineStart.map { .integer(Int64($0)) } ?? .null,
+                                     ch.span.lineEnd.map { .integer(Int64($0)) } ?? .null,
+                                     ch.span.page.map { .integer(Int64($0)) } ?? .null,
+                                     ch.span.locator.map { .text($0) } ?? .null,
+                                     .text(String(SHA256.hex(ch.text).prefix(16)))])
+                    }
+                }
+                try upsertLedger(facts, sha256: sha256, extractor: extractor, status: .indexed, reason: nil,
+                                 contentID: contentID, generation: g)
+            }
+        }
+    }
+
+    /// Points `facts.path` at content already stored (a rename or a duplicate): no extraction.
+    public func link(_ facts: FileFacts, sha256: String, contentID: Int64, extractor: String?) throws {
+        try db("link \(facts.path)") {
+            try c.transaction {
+                let g = try changeGeneration()
+                try upsertLedger(facts, sha256: sha256, extractor: extractor, status: .indexed, reason: nil,
+                                 contentID: contentID, generation: g)
+            }
+        }
+    }
+
+    /// Records new stat facts for a file whose bytes turned out unchanged (e.g. touched): no
+    /// generation bump, since nothing a query sees has changed.
+    public func touch(_ facts: FileFacts) throws {
+        try db("update \(facts.path)") {
+            try c.run("UPDATE documents SET size=?, mtime_ns=?, uid=?, gid=?, mode=?, updated_ns=? WHERE path=?",
+                      [.integer(facts.size), .integer(facts.mtimeNs), .integer(Int64(facts.uid)), .integer(Int64(facts.gid)),
+                       .integer(Int64(facts.mode)), .integer(Self.wallNs()), .text(facts.path)])
+        }
+    }
+
+    /// Records a file that was skipped or failed, removing anything it had indexed before.
+    public func markUnindexed(_ facts: FileFacts, status: LedgerStatus, reason: String, extractor: String?, sha256: String?) throws {
+        try db("record \(facts.path)") {
+            try c.transaction {
+                let hadContent = try c.query("SELECT content_id FROM documents WHERE path=?", [.text(facts.path)]).first?.int(0) != nil
+                let g = hadContent ? try changeGeneration() : try generation()
+                try upsertLedger(facts, sha256: sha256, extractor: extractor, status: status, reason: reason,
+                                 contentID: nil, generation: g)
+            }
+        }
+    }
+
+    /// Removes a path from every table; its content goes too when no other path shares it.
+    /// - Returns: true when the path was in the ledger.
+    @discardableResult
+    public func remove(path: String) throws -> Bool {
+        try db("remove \(path)") {
+            try c.transaction {
+                guard let row = try c.query("SELECT content_id FROM documents WHERE path=?", [.text(path)]).first else { return false }
+                if row.int(0) != nil { _ = try changeGeneration() }
+                try c.run("DELETE FROM documents WHERE path=?", [.text(path)])
+                if let old = row.int(0) { try collect(old) }
+                return true
+            }
+        }
+    }
+
+    private func upsertLedger(_ f: FileFacts, sha256: String?, extractor: String?, status: LedgerStatus, reason: String?,
+                              contentID: Int64?, generation: Int64) throws {
+        let old = try c.query("SELECT content_id FROM documents WHERE path=?", [.text(f.path)]).first?.int(0)
+        try c.run("""
+            INSERT INTO documents(path, root, size, mtime_ns, sha256, uid, gid, mode, extractor, status, reason, content_id, generation, updated_ns)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(path) DO UPDATE SET root=excluded.root, size=excluded.size, mtime_ns=excluded.mtime_ns,
+                sha256=excluded.sha256, uid=excluded.uid, gid=excluded.gid, mode=excluded.mode, extractor=excluded.extractor,
+                status=excluded.status, reason=excluded.reason, content_id=excluded.content_id,
+                generation=excluded.generation, updated_ns=excluded.updated_ns
+            """, [.text(f.path), .text(f.root), .integer(f.size), .integer(f.mtimeNs), sha256.map { .text($0) } ?? .null,
+                  .integer(Int64(f.uid)), .integer(Int64(f.gid)), .integer(Int64(f.mode)),
+                  extractor.map { .text($0) } ?? .null, .text(status.rawValue), reason.map { .text($0) } ?? .null,
+                  contentID.map { .integer($0) } ?? .null, .integer(generation), .integer(Self.wallNs())])
+        if let old, old != contentID { try collect(old) }
+    }
+
+    /// Deletes a content (and, by cascade, its chunks and their FTS rows) once no path uses it.
+    private func collect(_ contentID: Int64) throws {
+        let users = try c.query("SELECT count(*) FROM documents WHERE content_id=?", [.integer(contentID)]).first?.int(0) ?? 0
+        if users == 0 {
+            try c.run("DELETE FROM chunks WHERE content_id=?", [.integer(contentID)])
+            try c.run("DELETE FROM contents WHERE id=?", [.integer(contentID)])
+        }
+    }
+
+    /// Appends an ingest report; returns its id.
+    @discardableResult
+    public func logIngest(root: String, startedNs: Int64, finishedNs: Int64, report: String) throws -> Int64 {
+        try db("log ingest") {
+            try c.run("INSERT INTO ingest_log(root, started_ns, finished_ns, generation, report) VALUES (?,?,?,?,?)",
+                      [.text(root), .integer(startedNs), .integer(finishedNs), .integer(try generation()), .text(report)])
+            return c.lastInsertRowID
+        }
+    }
+
+    /// Appends a query-log row.
+    public func logQuery(question: String, route: String, accepted: Bool, confidence: Double, generation: Int64,
+                         totalMs: Double, detail: String) throws {
+        try db("log query") {
+            try c.run("INSERT INTO query_log(at_ns, question, route, accepted, confidence, generation, total_ms, detail) VALUES (?,?,?,?,?,?,?,?)",
+                      [.integer(Self.wallNs()), .text(question), .text(route), .integer(accepted ? 1 : 0), .real(confidence),
+                       .integer(generation), .real(totalMs), .text(detail)])
+        }
+    }
+
+    /// SQLite, FTS5 and our own invariants; returns the problems found.
+    func integrityProblems() throws -> [String] {
+        try db("integrity check") {
+            var problems: [String] = []
+            for r in try c.query("PRAGMA integrity_check") where r.string(0) != "ok" {
+                problems.append(r.string(0) ?? "?")
+            }
+            do {
+                try c.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
+            } catch {
+                problems.append("fts5: \(error)")
+            }
+            let orphanChunks = try c.scalar("SELECT count(*) FROM chunks WHERE content_id NOT IN (SELECT id FROM contents)")
+            if case let .integer(n)? = orphanChunks, n > 0 { problems.append("\(n) chunks without content") }
+            let unused = try c.scalar("SELECT count(*) FROM contents WHERE id NOT IN (SELECT content_id FROM documents WHERE content_id IS NOT NULL)")
+            if case let .integer(n)? = unused, n > 0 { problems.append("\(n) contents no document uses") }
+            let counts = try c.scalar("SELECT count(*) FROM contents c WHERE chunk_count != (SELECT count(*) FROM chunks WHERE content_id=c.id)")
+            if case let .integer(n)? = counts, n > 0 { problems.append("\(n) contents whose chunk count is wrong") }
+            let indexedWithout = try c.scalar("SELECT count(*) FROM documents WHERE status='indexed' AND content_id IS NULL")
+            if case let .integer(n)? = indexedWithout, n > 0 { problems.append("\(n) indexed documents without content") }
+            return problems
+        }
+    }
+
+    /// Wall-clock nanoseconds since the epoch (for log rows).
+    static func wallNs() -> Int64 { WallClock.nanoseconds() }
+}

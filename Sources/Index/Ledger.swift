@@ -1,0 +1,126 @@
+// Ledger records: what the index knows about each file path, enough to decide from `stat` alone
+// whether a file must be read again.
+import Corpus
+
+public enum LedgerStatus: String, Sendable {
+    case indexed, skipped, failed
+}
+
+public struct LedgerEntry: Sendable, Equatable {
+    public var path: String
+    public var root: String
+    public var size: Int64
+    public var mtimeNs: Int64
+    public var sha256: String?
+    public var uid: UInt32
+    public var gid: UInt32
+    public var mode: UInt32
+    public var extractor: String?
+    public var status: LedgerStatus
+    public var reason: String?
+    public var contentID: Int64?
+    public var generation: Int64
+
+    public init(path: String, root: String, size: Int64, mtimeNs: Int64, sha256: String? = nil, uid: UInt32, gid: UInt32,
+                mode: UInt32, extractor: String? = nil, status: LedgerStatus, reason: String? = nil,
+                contentID: Int64? = nil, generation: Int64 = 0) {
+        self.path = path
+        self.root = root
+        self.size = size
+        self.mtimeNs = mtimeNs
+        self.sha256 = sha256
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
+        self.extractor = extractor
+        self.status = status
+        self.reason = reason
+        self.contentID = contentID
+        self.generation = generation
+    }
+}
+
+/// The file facts the writer records (taken from stat at the time the file was read).
+public struct FileFacts: Sendable, Equatable {
+    public var path: String
+    public var root: String
+    public var size: Int64
+    public var mtimeNs: Int64
+    public var uid: UInt32
+    public var gid: UInt32
+    public var mode: UInt32
+
+    public init(path: String, root: String, size: Int64, mtimeNs: Int64, uid: UInt32, gid: UInt32, mode: UInt32) {
+        self.path = path
+        self.root = root
+        self.size = size
+        self.mtimeNs = mtimeNs
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
+    }
+}
+
+/// A document that holds a hit's content (identical content may sit under several paths).
+public struct DocumentRef: Sendable, Equatable {
+    public var path: String
+    public var title: String?
+    public var uid: UInt32
+    public var gid: UInt32
+    public var mode: UInt32
+
+    public init(path: String, title: String?, uid: UInt32, gid: UInt32, mode: UInt32) {
+        self.path = path
+        self.title = title
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
+    }
+}
+
+/// A retrieved chunk with its score and where it came from.
+public struct Hit: Sendable, Equatable {
+    public var chunkID: Int64
+    public var contentID: Int64
+    public var ordinal: Int
+    public var text: String
+    public var headingPath: String
+    public var span: SourceSpan
+    /// Short content hash of the chunk text (first 16 hex digits of its SHA-256).
+    public var hash: String
+    /// Higher is better. For BM25 this is the negated FTS5 bm25() value.
+    public var score: Double
+    public var documents: [DocumentRef]
+
+    public init(chunkID: Int64, contentID: Int64, ordinal: Int, text: String, headingPath: String, span: SourceSpan,
+                hash: String, score: Double, documents: [DocumentRef]) {
+        self.chunkID = chunkID
+        self.contentID = contentID
+        self.ordinal = ordinal
+        self.text = text
+        self.headingPath = headingPath
+        self.span = span
+        self.hash = hash
+        self.score = score
+        self.documents = documents
+    }
+}
+
+/// Who is asking, for filtering documents by their recorded owner, group and mode.
+public struct Viewer: Sendable, Equatable {
+    public var uid: UInt32
+    public var gids: [UInt32]
+
+    public init(uid: UInt32, gids: [UInt32]) {
+        self.uid = uid
+        self.gids = gids
+    }
+
+    /// Unix read permission from the ledger's uid/gid/mode (root reads everything).
+    public func mayRead(_ d: DocumentRef) -> Bool {
+        if uid == 0 { return true }
+        if d.uid == uid { return d.mode & 0o400 != 0 }
+        if gids.contains(d.gid) { return d.mode & 0o040 != 0 }
+        return d.mode & 0o004 != 0
+    }
+}

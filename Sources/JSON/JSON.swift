@@ -1,1 +1,0 @@
-// Module JSON: see DESIGN.md for what it owns.

@@ -1,1 +1,0 @@
-// Module Pipeline: see DESIGN.md for what it owns.

@@ -1,1 +1,0 @@
-// Module SQLite: see DESIGN.md for what it owns.

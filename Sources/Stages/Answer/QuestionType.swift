@@ -1,0 +1,47 @@
+// What a question asks for, from its wh-word, and whether a sentence holds that kind of thing:
+// numbers for quantities and dates, capitalised names for people and places.
+
+public enum QuestionType: Sendable, Equatable {
+    case quantity, time, person, place, other
+
+    public static func classify(_ question: String) -> QuestionType {
+        let q = question.lowercased()
+        let words = q.split { !$0.isLetter }.map(String.init)
+        guard let first = words.first(where: { ["how", "when", "who", "whom", "whose", "where", "what", "which", "in", "during"].contains($0) }) else {
+            return .other
+        }
+        let next = words.drop { $0 != first }.dropFirst().first ?? ""
+        switch first {
+        case "how" where ["many", "much", "long", "old", "far", "large", "big", "often", "few"].contains(next): return .quantity
+        case "when": return .time
+        case "who", "whom", "whose": return .person
+        case "where": return .place
+        case "what", "which", "in", "during":
+            if ["year", "date", "day", "month", "century", "decade", "time", "period"].contains(next) { return .time }
+            if ["percentage", "percent", "number", "amount", "size", "age", "population"].contains(next) { return .quantity }
+            return .other
+        default: return .other
+        }
+    }
+
+    private static let months: Set<String> = ["january", "february", "march", "april", "may", "june", "july", "august",
+                                              "september", "october", "november", "december"]
+    private static let numberWords: Set<String> = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                                   "ten", "eleven", "twelve", "twenty", "thirty", "hundred", "thousand",
+                                                   "million", "billion", "dozen", "half", "several"]
+
+    public func matches(_ sentence: String) -> Bool {
+        let words = sentence.split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        let hasNumber = words.contains { $0.contains(where: \.isNumber) } || words.contains { Self.numberWords.contains($0.lowercased()) }
+        switch self {
+        case .quantity: return hasNumber
+        case .time:
+            return words.contains { w in (w.count == 4 && Int(w) != nil) || Self.months.contains(w.lowercased()) }
+                || words.contains { ["century", "centuries", "decade", "year", "years", "ago", "bc", "ad"].contains($0.lowercased()) } && hasNumber
+        case .person, .place:
+            // A capitalised word that is not the sentence's first word.
+            return words.dropFirst().contains { $0.first?.isUppercase == true }
+        case .other: return true
+        }
+    }
+}

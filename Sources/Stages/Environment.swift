@@ -1,0 +1,36 @@
+// What stages share across requests: the index, limits, and a logger. Built once by the daemon
+// and captured by the kinds when a pipeline is linked, so a reload reuses the same index.
+import Index
+import Pipeline
+
+public final class StageEnvironment: @unchecked Sendable {
+    public let index: IndexStore
+    /// Largest file ingest will read, in bytes.
+    public var maxFileBytes: Int64
+    public let log: @Sendable (String) -> Void
+
+    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.index = index
+        self.maxFileBytes = maxFileBytes
+        self.log = log
+    }
+}
+
+/// Request-scoped keys stages read from the RunContext.
+public enum ContextKey {
+    public static let question = "question"
+    public static let viewer = "viewer"
+    public static let file = "file"
+    public static let sink = "sink"
+}
+
+/// Builds the registry of every built-in kind, bound to `environment`.
+public enum StandardKinds {
+    public static func registry(_ env: StageEnvironment) -> Registry {
+        let r = Registry()
+        AskKinds.register(into: r, env)
+        IngestKinds.register(into: r, env)
+        Codecs.register(into: r)
+        return r
+    }
+}

@@ -1,0 +1,215 @@
+// Mirrors a folder into the index: walk (stat only), decide per file from the ledger, read and
+// hash only what changed, link renames and duplicates to stored content, extract and chunk the
+// rest through the ingest pipeline, then remove what disappeared. Each file commits on its own,
+// so a crash loses at most the file in flight and a re-run resumes where it stopped.
+import Corpus
+import Index
+import JSON
+import Pipeline
+import Posix
+
+public final class IngestRunner: @unchecked Sendable {
+    let env: StageEnvironment
+    let pipeline: LinkedPipeline
+
+    public init(env: StageEnvironment, pipeline: LinkedPipeline) {
+        self.env = env
+        self.pipeline = pipeline
+    }
+
+    /// The walk options declared by the pipeline's `walk` stage (defaults if it has none).
+    var walkOptions: WalkOptions {
+        (pipeline.first(kind: "walk")?.stage as? WalkStage)?.options ?? WalkOptions()
+    }
+
+    /// Syncs the index with `root` (an absolute path to a folder or file).
+    /// - Throws: `StagesError.badRoot` when the root cannot be walked; index errors when the
+    ///   database fails (the files committed so far stay committed).
+    public func run(root: String, progress: @escaping (IngestProgress) -> Void = { _ in },
+                    shouldStop: @escaping () -> Bool = { false }) throws -> IngestReport {
+        let start = ContinuousClock.now
+        let startNs = WallClock.nanoseconds()
+        var report = IngestReport(root: root)
+        guard let st = try? FileSystem.status(root), st.kind == .directory || st.kind == .regular else {
+            throw StagesError.badRoot(path: root, reason: FileSystem.exists(root) ? "not a folder or regular file" : "no such file or folder")
+        }
+        let options = walkOptions
+        let (files, walkProblems) = Walker.walk(root: root, options: options)
+        report.files = files.count
+        for p in walkProblems { report.problems.append(IngestProblem(path: p.path, status: "skipped", reason: p.reason)) }
+
+        try env.index.write { w in
+            w.beginRun()
+            let ledger = try w.ledger(root: root)
+            var lastProgress = ContinuousClock.now
+            for (i, file) in files.enumerated() {
+                if shouldStop() { report.cancelled = true; break }
+                if ContinuousClock.now - lastProgress > .milliseconds(200) {
+                    lastProgress = .now
+                    progress(IngestProgress(filesDone: i, filesTotal: files.count, bytesRead: report.bytesRead,
+                                            currentFile: file.path, elapsedMs: Self.ms(start)))
+                }
+                try ingest(file, root: root, known: ledger[file.path], options: options, writer: w, report: &report)
+            }
+            if !report.cancelled {
+                // Removals come last so a renamed file can take over its old content first.
+                let present = Set(files.map(\.path))
+                for path in ledger.keys.sorted() where !present.contains(path) {
+                    if try w.remove(path: path) { report.removed += 1 }
+                }
+            }
+            report.generation = try w.generation()
+            report.elapsedMs = Self.ms(start)
+            try w.logIngest(root: root, startedNs: startNs, finishedNs: WallClock.nanoseconds(), report: report.json().serialized())
+        }
+        progress(IngestProgress(filesDone: files.count, filesTotal: files.count, bytesRead: report.bytesRead,
+                                currentFile: "", elapsedMs: report.elapsedMs))
+        return report
+    }
+
+    private func facts(_ f: WalkedFile, root: String) -> FileFacts {
+        FileFacts(path: f.path, root: root, size: f.status.size, mtimeNs: f.status.mtimeNs, uid: f.status.uid,
+                  gid: f.status.gid, mode: f.status.mode)
+    }
+
+    private func ingest(_ file: WalkedFile, root: String, known: LedgerEntry?, options: WalkOptions, writer w: IndexWriter,
+                        report: inout IngestReport) throws {
+        var facts = facts(file, root: root)
+        if let k = known, k.size == facts.size, k.mtimeNs == facts.mtimeNs {
+            if k.uid == facts.uid && k.gid == facts.gid && k.mode == facts.mode {
+                report.unchanged += 1
+            } else {
+                try w.touch(facts) // ownership or mode changed: access control must see it
+                report.touched += 1
+            }
+            return
+        }
+        func record(_ status: LedgerStatus, _ reason: String, sha: String? = nil) throws {
+            try w.markUnindexed(facts, status: status, reason: reason, extractor: nil, sha256: sha)
+            report.problems.append(IngestProblem(path: file.path, status: status.rawValue, reason: reason))
+            if status == .skipped { report.skipped += 1 } else { report.failed += 1 }
+        }
+        if facts.size > options.maxFileBytes {
+            try record(.skipped, "file is \(facts.size) bytes; the limit is \(options.maxFileBytes)")
+            return
+        }
+        if facts.size == 0 {
+            try record(.skipped, "empty file")
+            return
+        }
+        // Read, then stat again: a file that changed under us is read again (twice at most).
+        var bytes: [UInt8] = []
+        var stable = false
+        for _ in 0..<3 {
+            do { bytes = try FileSystem.read(file.path, limit: Int(options.maxFileBytes)) } catch {
+                try record(.failed, "cannot read: \(error)")
+                return
+            }
+            report.contentReads += 1
+            report.bytesRead += Int64(bytes.count)
+            guard let after = try? FileSystem.status(file.path) else {
+                try record(.failed, "vanished while being read")
+                return
+            }
+            if after.size == Int64(bytes.count) && after.mtimeNs == facts.mtimeNs { stable = true; break }
+            facts.size = after.size
+            facts.mtimeNs = after.mtimeNs
+        }
+        if !stable {
+            try record(.failed, "changed while being read")
+            return
+        }
+        var hasher = SHA256()
+        hasher.update(bytes)
+        let sha = Hex.encode(hasher.finalize())
+        if let k = known, k.sha256 == sha, k.status == .indexed {
+            try w.touch(facts)
+            report.touched += 1
+            return
+        }
+        if let content = try w.content(sha256: sha) {
+            try w.link(facts, sha256: sha, contentID: content, extractor: known?.extractor)
+            report.linked += 1
+            return
+        }
+        let sink = FileSink(writer: w, facts: facts, sha256: sha)
+        let context = IngestContext(file: FileInput(path: file.path, bytes: bytes, facts: facts, sha256: sha), sink: sink)
+        let result = Executor.run(pipeline, context: context)
+        if let failure = result.reports.first(where: { $0.status == .failed }) {
+            // Database failures are not the file's fault: surface them instead of marking the file.
+            if let e = sink.error { throw e }
+            let reason = failure.note ?? "\(failure.kind) failed"
+            try record(Self.isPermanent(reason) ? .skipped : .failed, reason, sha: sha)
+            return
+        }
+        guard let stored = sink.stored else {
+            let reason = context.claim.taker == nil ? "no extract stage matches this file" : "no text extracted"
+            try record(.skipped, reason, sha: sha)
+            return
+        }
+        if known?.status == .indexed { report.changed += 1 } else { report.added += 1 }
+        report.chunks += stored
+    }
+
+    /// Format problems will not go away on retry; read errors might.
+    static func isPermanent(_ reason: String) -> Bool {
+        !(reason.contains("cannot read") || reason.contains("changed while"))
+    }
+
+    static func ms(_ start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+}
+
+/// Receives one file's chunks from the index.write stage and commits them.
+final class FileSink: IngestSink, @unchecked Sendable {
+    let writer: IndexWriter
+    let facts: FileFacts
+    let sha256: String
+    var stored: Int?
+    var error: Error?
+
+    init(writer: IndexWriter, facts: FileFacts, sha256: String) {
+        self.writer = writer
+        self.facts = facts
+        self.sha256 = sha256
+    }
+
+    func store(_ set: ChunkSet) throws {
+        guard !set.chunks.isEmpty else { return }
+        do {
+            try writer.put(facts, sha256: sha256, extractor: set.extractor, title: set.title, chunks: set.chunks)
+            stored = set.chunks.count
+        } catch {
+            self.error = error
+            throw error
+        }
+    }
+}
+
+final class IngestContext: RunContext, @unchecked Sendable {
+    let file: FileInput
+    let sink: FileSink
+    let claim = ExtractorClaim()
+
+    init(file: FileInput, sink: FileSink) {
+        self.file = file
+        self.sink = sink
+    }
+
+    func value(_ key: String) -> (any Sendable)? {
+        switch key {
+        case ContextKey.file: return file
+        case ContextKey.sink: return sink
+        case "claim": return claim
+        default: return nil
+        }
+    }
+
+    func emit(_ event: String, _ payload: JSONObject) {}
+
+    func callExternal(socket: String, stage: String, inputs: JSONObject) throws -> JSON {
+        throw StagesError.command(command: socket, reason: "external stages are not available during ingest yet")
+    }
+}

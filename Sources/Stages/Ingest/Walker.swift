@@ -1,0 +1,73 @@
+// Enumerates the files under an ingest root with stat only (no contents read): include/exclude
+// globs on relative paths, symlinks skipped or followed with loop detection by (device, inode),
+// unreadable folders reported rather than fatal.
+import Corpus
+import Posix
+
+public struct WalkedFile: Sendable {
+    public let path: String
+    public let relative: String
+    public let status: FileStatus
+}
+
+public struct WalkProblem: Sendable {
+    public let path: String
+    public let reason: String
+}
+
+public enum Walker {
+    /// Files under `root` (a folder or a single file), sorted by path for stable progress.
+    public static func walk(root: String, options: WalkOptions) -> (files: [WalkedFile], problems: [WalkProblem]) {
+        var files: [WalkedFile] = []
+        var problems: [WalkProblem] = []
+        var visited = Set<[UInt64]>()
+        guard let top = try? FileSystem.status(root) else {
+            return ([], [WalkProblem(path: root, reason: "cannot stat")])
+        }
+        if top.kind == .regular {
+            let name = root.split(separator: "/").last.map(String.init) ?? root
+            return ([WalkedFile(path: root, relative: name, status: top)], [])
+        }
+        visited.insert([top.device, top.inode])
+        var stack: [(path: String, relative: String)] = [(root, "")]
+        while let (dir, rel) = stack.popLast().map({ ($0.path, $0.relative) }) {
+            let names: [String]
+            do { names = try FileSystem.list(dir) } catch {
+                problems.append(WalkProblem(path: dir, reason: "\(error)"))
+                continue
+            }
+            for name in names.sorted() {
+                let path = dir == "/" ? "/" + name : dir + "/" + name
+                let relative = rel.isEmpty ? name : rel + "/" + name
+                if options.exclude.contains(where: { $0.matches(relative) }) { continue }
+                guard var st = try? FileSystem.status(path, followSymlinks: false) else {
+                    problems.append(WalkProblem(path: path, reason: "vanished or cannot stat"))
+                    continue
+                }
+                if st.kind == .symlink {
+                    guard options.followSymlinks else { continue }
+                    do { st = try FileSystem.status(path) } catch {
+                        problems.append(WalkProblem(path: path, reason: "broken or looping symlink: \(error)"))
+                        continue
+                    }
+                }
+                switch st.kind {
+                case .directory:
+                    if visited.insert([st.device, st.inode]).inserted {
+                        stack.append((path, relative))
+                    } else {
+                        problems.append(WalkProblem(path: path, reason: "symlink loop: folder already visited"))
+                    }
+                case .regular:
+                    if options.include.contains(where: { $0.matches(relative) }) {
+                        files.append(WalkedFile(path: path, relative: relative, status: st))
+                    }
+                default:
+                    continue
+                }
+            }
+        }
+        files.sort { $0.path < $1.path }
+        return (files, problems)
+    }
+}

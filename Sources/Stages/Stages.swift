@@ -1,1 +1,0 @@
-// Module Stages: see DESIGN.md for what it owns.

@@ -1,0 +1,26 @@
+// The Stages module's one error type: failures of the built-in stage kinds and the runners.
+public enum StagesError: Error, CustomStringConvertible, Sendable {
+    /// The request lacked a value the pipeline's source needs (e.g. no question).
+    case missingRequestValue(String)
+    /// The index is not available to the stage.
+    case noIndex(reason: String)
+    /// An ingest root is not a folder we can walk.
+    case badRoot(path: String, reason: String)
+    /// A stage needs a model that is not configured or failed to load.
+    case model(reason: String)
+    /// An ingest was cancelled (shutdown).
+    case cancelled
+    /// An external command (extract.exec) failed.
+    case command(command: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .missingRequestValue(name): return "the request has no \(name)"
+        case let .noIndex(reason): return "no index: \(reason)"
+        case let .badRoot(path, reason): return "cannot ingest \(path): \(reason)"
+        case let .model(reason): return "model unavailable: \(reason)"
+        case .cancelled: return "cancelled"
+        case let .command(command, reason): return "\(command): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,111 @@
+// The port types of the built-in stages and the Swift values that travel on them.
+import Corpus
+import Index
+import JSON
+import Pipeline
+
+public enum Port {
+    /// A question (String).
+    public static let text = PortType("text")
+    /// Ranked retrieval hits ([Hit]).
+    public static let hits = PortType("hits")
+    /// An answer with confidence and citations (Answer).
+    public static let answer = PortType("answer")
+    /// A file to ingest (FileInput).
+    public static let file = PortType("file")
+    /// An extracted document (ExtractedDocument).
+    public static let document = PortType("document")
+    /// A document's chunks (ChunkSet).
+    public static let chunks = PortType("chunks")
+}
+
+/// A file handed to extract stages: its bytes were read once, with the stat taken before reading.
+public struct FileInput: Sendable {
+    public let path: String
+    public let bytes: [UInt8]
+    public let facts: FileFacts
+    public let sha256: String
+
+    public init(path: String, bytes: [UInt8], facts: FileFacts, sha256: String) {
+        self.path = path
+        self.bytes = bytes
+        self.facts = facts
+        self.sha256 = sha256
+    }
+
+    /// The lowercase extension without the dot ("" when none).
+    public var fileExtension: String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+}
+
+public struct ExtractedDocument: Sendable {
+    /// The extract stage's kind, recorded in the ledger.
+    public let extractor: String
+    public let document: Document
+}
+
+public struct ChunkSet: Sendable {
+    public let extractor: String
+    public let title: String?
+    public let chunks: [Chunk]
+}
+
+/// Where an answer sentence came from.
+public struct Citation: Sendable, Equatable {
+    public var path: String
+    public var title: String?
+    public var span: SourceSpan
+    public var chunkHash: String
+    public var headingPath: String
+
+    public func json() -> JSON {
+        var o = JSONObject()
+        o["path"] = .string(path)
+        if let title { o["title"] = .string(title) }
+        if let l = span.lineStart { o["line_start"] = .int(Int64(l)) }
+        if let l = span.lineEnd { o["line_end"] = .int(Int64(l)) }
+        if let p = span.page { o["page"] = .int(Int64(p)) }
+        if let loc = span.locator { o["locator"] = .string(loc) }
+        if !headingPath.isEmpty { o["heading"] = .string(headingPath) }
+        o["chunk"] = .string(chunkHash)
+        return .object(o)
+    }
+}
+
+/// A passage shown when no stage was confident.
+public struct Passage: Sendable, Equatable {
+    public var text: String
+    public var score: Double
+    public var citation: Citation
+}
+
+public struct Answer: ConfidenceCarrying, Sendable {
+    public var text: String
+    public var confidence: Double
+    public var citations: [Citation]
+    /// The best passages behind the answer (shown when it is not accepted).
+    public var passages: [Passage]
+    /// Model accounting, when a model produced the answer.
+    public var tokensIn: Int = 0
+    public var tokensOut: Int = 0
+    public var cost: Double = 0
+    public var model: String?
+
+    public init(text: String, confidence: Double, citations: [Citation], passages: [Passage]) {
+        self.text = text
+        self.confidence = confidence
+        self.citations = citations
+        self.passages = passages
+    }
+}
+
+extension Citation {
+    /// The citation of a hit: its first document the asker may read.
+    static func from(_ hit: Hit) -> Citation {
+        let d = hit.documents.first
+        return Citation(path: d?.path ?? "", title: d?.title, span: hit.span, chunkHash: hit.hash, headingPath: hit.headingPath)
+    }
+}

@@ -1,0 +1,133 @@
+// nerve's command line: the command table (names, arguments, flags, help) and the parser that
+// turns argv into an Invocation. Global flags may come before or after the command.
+import Client
+import Config
+import Posix
+
+struct CommandSpec {
+    let path: [String]
+    let arguments: String
+    let summary: String
+    /// Positional count: exact, or at least `min` when `variadic`.
+    let positionals: Int
+    let variadic: Bool
+    let options: [(name: String, value: String, help: String)]
+    let details: String
+}
+
+enum Arguments {
+    static let commands: [CommandSpec] = [
+        CommandSpec(path: ["ask"], arguments: "QUESTION", summary: "answer a question from the indexed documents",
+                    positionals: 1, variadic: true, options: [], details: """
+                    Prints the answer with its citations, the route that answered and its confidence.
+                    When no stage is confident, says so and prints the best passages instead.
+                    """),
+        CommandSpec(path: ["ingest"], arguments: "PATH", summary: "sync the index with a folder or file",
+                    positionals: 1, variadic: false, options: [], details: """
+                    New and changed files are read and indexed, unchanged ones are skipped by stat alone,
+                    and files no longer present are removed. Shows progress when stdout is a terminal.
+                    """),
+        CommandSpec(path: ["forget"], arguments: "PATH", summary: "remove a file or folder from the index",
+                    positionals: 1, variadic: false, options: [], details: ""),
+        CommandSpec(path: ["status"], arguments: "", summary: "show the index and daemon state",
+                    positionals: 0, variadic: false, options: [], details: ""),
+        CommandSpec(path: ["reload"], arguments: "", summary: "reload the pipeline files (a bad file keeps the old ones serving)",
+                    positionals: 0, variadic: false, options: [], details: ""),
+        CommandSpec(path: ["stop"], arguments: "", summary: "stop the daemon after in-flight requests finish",
+                    positionals: 0, variadic: false, options: [], details: ""),
+        CommandSpec(path: ["check"], arguments: "", summary: "validate nerved.toml and the pipelines without a daemon",
+                    positionals: 0, variadic: false,
+                    options: [("--config", "FILE", "daemon config to check (default: built-in defaults)"),
+                              ("--pipelines", "DIR", "folder with ask.toml and ingest.toml (default: pipelines)")],
+                    details: "Exits 0 when everything links, 78 with compiler-style diagnostics otherwise."),
+        CommandSpec(path: ["debug", "toml"], arguments: "FILE", summary: "print a TOML file as toml-test tagged JSON",
+                    positionals: 1, variadic: false, options: [], details: "Exits 1 with the diagnostic when the file is not valid TOML."),
+    ]
+
+    static let globalHelp = """
+      --socket PATH   daemon socket (default: $NERVE_SOCKET, else run/nerved.sock)
+      --json          print the daemon's JSON reply instead of text
+      -h, --help      show help
+    """
+
+    static func mainHelp() -> String {
+        var s = "nerve: ask questions of your documents through the nerved daemon\n\n"
+        s += "Usage: nerve [--socket PATH] [--json] COMMAND [ARGUMENTS]\n\nCommands:\n"
+        for c in commands {
+            let name = (c.path + (c.arguments.isEmpty ? [] : [c.arguments])).joined(separator: " ")
+            s += "  " + name.padding(20) + c.summary + "\n"
+        }
+        s += "\nOptions:\n" + globalHelp + "\n\nRun 'nerve COMMAND --help' for a command's details.\n"
+        return s
+    }
+
+    static func help(_ c: CommandSpec) -> String {
+        var s = "Usage: nerve [--socket PATH] [--json] \((c.path + (c.arguments.isEmpty ? [] : [c.arguments])).joined(separator: " "))"
+        for o in c.options { s += " [\(o.name) \(o.value)]" }
+        s += "\n\n\(c.summary.prefix(1).uppercased() + c.summary.dropFirst()).\n"
+        if !c.details.isEmpty { s += "\n" + c.details + "\n" }
+        s += "\nOptions:\n"
+        for o in c.options { s += "  " + "\(o.name) \(o.value)".padding(16) + o.help + "\n" }
+        s += globalHelp + "\n"
+        return s
+    }
+
+    enum Outcome {
+        case run(Invocation)
+        case help(String)
+        case usage(String)
+    }
+
+    static func parse(_ argv: [String]) -> Outcome {
+        var socket = Identity.environment("NERVE_SOCKET") ?? "run/nerved.sock"
+        var json = false
+        var wantHelp = false
+        var words: [String] = []
+        var options: [String: String] = [:]
+        var i = 0
+        var sawDashDash = false
+        while i < argv.count {
+            let a = argv[i]
+            if sawDashDash { words.append(a); i += 1; continue }
+            switch a {
+            case "--": sawDashDash = true
+            case "--json": json = true
+            case "-h", "--help": wantHelp = true
+            case "--socket", "--config", "--pipelines":
+                guard i + 1 < argv.count else { return .usage("\(a) needs a value") }
+                if a == "--socket" { socket = argv[i + 1] } else { options[String(a.dropFirst(2))] = argv[i + 1] }
+                i += 1
+            default:
+                if a.hasPrefix("--socket=") { socket = String(a.dropFirst(9)) }
+                else if a.hasPrefix("-") && a.count > 1 && Double(a) == nil { return .usage("unknown option '\(a)'") }
+                else { words.append(a) }
+            }
+            i += 1
+        }
+        if words.first == "help" { words.removeFirst(); wantHelp = true }
+        guard !words.isEmpty else { return wantHelp ? .help(mainHelp()) : .usage("no command given") }
+        guard let spec = commands.filter({ words.starts(with: $0.path) }).max(by: { $0.path.count < $1.path.count }) else {
+            let known = commands.map { $0.path.joined(separator: " ") }
+            var msg = "unknown command '\(words[0])'"
+            if let hint = Suggest.didYouMean(words[0], among: known) { msg += "; \(hint)" }
+            return .usage(msg)
+        }
+        if wantHelp { return .help(help(spec)) }
+        for k in options.keys where !spec.options.contains(where: { $0.name == "--" + k }) {
+            return .usage("\(spec.path.joined(separator: " ")) does not take --\(k)")
+        }
+        let positionals = Array(words.dropFirst(spec.path.count))
+        let name = spec.path.joined(separator: " ")
+        if spec.variadic ? positionals.count < spec.positionals : positionals.count != spec.positionals {
+            if positionals.count < spec.positionals { return .usage("\(name) needs \(spec.arguments)") }
+            return .usage("\(name) takes \(spec.positionals == 0 ? "no arguments" : spec.arguments), found extra '\(positionals[spec.positionals])'")
+        }
+        return .run(Invocation(command: spec.path, socket: socket, json: json, options: options, flags: [], positionals: positionals))
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + "  " : self + String(repeating: " ", count: width - count)
+    }
+}
