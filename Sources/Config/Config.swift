@@ -1,1 +1,0 @@
-// Module Config: see DESIGN.md for what it owns.
