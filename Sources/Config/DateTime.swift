@@ -1,11 +1,25 @@
 // TOML's four date/time value types and their RFC 3339 renderings. Parsing and range checks
-// live in DateTimeParser.swift; these types only hold already-valid fields.
+// live in DateTimeParser.swift; these types only hold already-valid fields, in narrow integers
+// so that a TOMLValue stays small (fields are read back as Int).
 
 /// A calendar date without time zone, e.g. `1979-05-27`.
 public struct LocalDate: Sendable, Hashable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+    private let storedYear: UInt16
+    private let storedMonth: UInt8
+    private let storedDay: UInt8
+
+    /// 1...9999
+    public var year: Int { Int(storedYear) }
+    /// 1...12
+    public var month: Int { Int(storedMonth) }
+    /// 1...31, valid for the month and year
+    public var day: Int { Int(storedDay) }
+
+    init(year: Int, month: Int, day: Int) {
+        storedYear = UInt16(clamping: year)
+        storedMonth = UInt8(clamping: month)
+        storedDay = UInt8(clamping: day)
+    }
 
     /// `YYYY-MM-DD`.
     public var description: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
@@ -17,13 +31,30 @@ public struct LocalDate: Sendable, Hashable, CustomStringConvertible {
 /// truncation, not rounding, beyond what an implementation supports), so `.6` renders as `.6`
 /// and `.600` as `.600`.
 public struct LocalTime: Sendable, Hashable, CustomStringConvertible {
-    public let hour: Int
-    public let minute: Int
-    public let second: Int
+    private let storedHour: UInt8
+    private let storedMinute: UInt8
+    private let storedSecond: UInt8
+    private let storedFractionDigits: UInt8
+    private let storedNanosecond: UInt32
+
+    /// 0...23
+    public var hour: Int { Int(storedHour) }
+    /// 0...59
+    public var minute: Int { Int(storedMinute) }
+    /// 0...60 (60 only for a leap second, which RFC 3339 allows)
+    public var second: Int { Int(storedSecond) }
     /// The fractional second, in nanoseconds.
-    public let nanosecond: Int
+    public var nanosecond: Int { Int(storedNanosecond) }
     /// How many fraction digits were written, 0...9 (0: no fraction).
-    public let fractionDigits: Int
+    public var fractionDigits: Int { Int(storedFractionDigits) }
+
+    init(hour: Int, minute: Int, second: Int, nanosecond: Int, fractionDigits: Int) {
+        storedHour = UInt8(clamping: hour)
+        storedMinute = UInt8(clamping: minute)
+        storedSecond = UInt8(clamping: second)
+        storedNanosecond = UInt32(clamping: nanosecond)
+        storedFractionDigits = UInt8(clamping: fractionDigits)
+    }
 
     /// `HH:MM:SS` plus `.` and the fraction digits as written.
     public var description: String {
@@ -50,8 +81,16 @@ public struct LocalDateTime: Sendable, Hashable, CustomStringConvertible {
 public struct OffsetDateTime: Sendable, Hashable, CustomStringConvertible {
     public let date: LocalDate
     public let time: LocalTime
+    private let storedOffset: Int16
+
     /// Offset from UTC in minutes, -1439...1439; `Z` and `-00:00` are both 0.
-    public let offsetMinutes: Int
+    public var offsetMinutes: Int { Int(storedOffset) }
+
+    init(date: LocalDate, time: LocalTime, offsetMinutes: Int) {
+        self.date = date
+        self.time = time
+        storedOffset = Int16(clamping: offsetMinutes)
+    }
 
     /// RFC 3339 form: `T` separator and `Z` for a zero offset, else `±HH:MM`.
     public var description: String {

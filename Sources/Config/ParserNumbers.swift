@@ -28,7 +28,7 @@ extension Parser {
             }
         }
         do {
-            return try NumberParser.parse(Array(token))
+            return try NumberParser.parse(token)
         } catch {
             if token.allSatisfy(isLetter) { // `nope`, `infinity`: a word, not a number
                 throw .unexpected(found: .word(text(start, end)), expected: .value, location: location)
@@ -64,13 +64,14 @@ struct Rejected<Problem: Sendable>: Error {
 enum NumberParser {
     typealias Problem = ConfigError.NumberProblem
 
-    static func parse(_ t: [UInt8]) throws(Rejected<Problem>) -> TOMLValue {
-        var i = 0
+    static func parse(_ t: ArraySlice<UInt8>) throws(Rejected<Problem>) -> TOMLValue {
+        var i = t.startIndex
+        let end = t.endIndex
         var negative = false
         let signed = t.first == UInt8(ascii: "+") || t.first == UInt8(ascii: "-")
         if signed {
-            negative = t[0] == UInt8(ascii: "-")
-            i = 1
+            negative = t[i] == UInt8(ascii: "-")
+            i += 1
         }
         let rest = t[i...]
         if rest.elementsEqual("inf".utf8) { return .float(negative ? -.infinity : .infinity) }
@@ -80,30 +81,30 @@ enum NumberParser {
             guard !signed else { throw Rejected(.malformed) } // `+0x1` is not TOML
             i += 2
             let digitsStart = i
-            let end = try scanDigits(t, from: &i, radix: radix)
-            guard i == t.count else { throw Rejected(.malformed) }
-            return .integer(try integer(t[digitsStart..<end], radix: radix, negative: false))
+            let digitsEnd = try scanDigits(t, from: &i, radix: radix)
+            guard i == end else { throw Rejected(.malformed) }
+            return .integer(try integer(t[digitsStart..<digitsEnd], radix: radix, negative: false))
         }
 
         let intStart = i
         let intEnd = try scanDigits(t, from: &i, radix: 10)
-        guard intEnd > intStart else { throw Rejected(i < t.count ? .malformed : .missingDigits) }
+        guard intEnd > intStart else { throw Rejected(i < end ? .malformed : .missingDigits) }
         if t[intStart] == UInt8(ascii: "0"), intEnd - intStart > 1 { throw Rejected(.leadingZero) }
         var isFloat = false
-        if i < t.count, t[i] == UInt8(ascii: ".") {
+        if i < end, t[i] == UInt8(ascii: ".") {
             i += 1
             let fracStart = i
             guard try scanDigits(t, from: &i, radix: 10) > fracStart else { throw Rejected(.missingDigits) }
             isFloat = true
         }
-        if i < t.count, t[i] == UInt8(ascii: "e") || t[i] == UInt8(ascii: "E") {
+        if i < end, t[i] == UInt8(ascii: "e") || t[i] == UInt8(ascii: "E") {
             i += 1
-            if i < t.count, t[i] == UInt8(ascii: "+") || t[i] == UInt8(ascii: "-") { i += 1 }
+            if i < end, t[i] == UInt8(ascii: "+") || t[i] == UInt8(ascii: "-") { i += 1 }
             let expStart = i
             guard try scanDigits(t, from: &i, radix: 10) > expStart else { throw Rejected(.missingDigits) }
             isFloat = true
         }
-        guard i == t.count else { throw Rejected(.malformed) }
+        guard i == end else { throw Rejected(.malformed) }
         if !isFloat {
             return .integer(try integer(t[intStart..<intEnd], radix: 10, negative: negative))
         }
@@ -123,11 +124,11 @@ enum NumberParser {
 
     /// Advances over digits of `radix` with single underscores between digits; returns the end.
     /// A run that starts or ends with `_`, or holds `__`, is rejected.
-    private static func scanDigits(_ t: [UInt8], from i: inout Int, radix: Int) throws(Rejected<Problem>) -> Int {
+    private static func scanDigits(_ t: ArraySlice<UInt8>, from i: inout Int, radix: Int) throws(Rejected<Problem>) -> Int {
         let start = i
-        while i < t.count {
+        while i < t.endIndex {
             if t[i] == UInt8(ascii: "_") {
-                guard i > start, i + 1 < t.count, digit(t[i + 1], radix) != nil else { throw Rejected(.misplacedUnderscore) }
+                guard i > start, i + 1 < t.endIndex, digit(t[i + 1], radix) != nil else { throw Rejected(.misplacedUnderscore) }
                 i += 1
             } else if digit(t[i], radix) != nil {
                 i += 1

@@ -6,15 +6,20 @@
 /// The column counts Unicode scalars from the start of the line (not bytes, not grapheme
 /// clusters); a tab counts as one column and a UTF-8 byte-order mark is not counted.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    // Stored as 32 bits (clamped) because every key and value carries one; 2 G lines is
+    // beyond any document worth parsing.
+    private let storedLine: Int32
+    private let storedColumn: Int32
+
     /// 1-based line number; lines are separated by LF (a CRLF pair ends a line once).
-    public let line: Int
+    public var line: Int { Int(storedLine) }
     /// 1-based column, in Unicode scalars.
-    public let column: Int
+    public var column: Int { Int(storedColumn) }
 
     /// Creates a location; callers pass 1-based values.
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
     }
 
     /// `line:column`, ready to follow `path:` in a compiler-style diagnostic.
@@ -51,9 +56,13 @@ struct LineMap {
     }
 
     mutating func location(_ offset: Int) -> SourceLocation {
-        let nextStart = cachedLine + 1 < lineStarts.count ? lineStarts[cachedLine + 1] : Int.max
-        if offset < cachedOffset || offset >= nextStart {
+        if offset < cachedOffset {
             cachedLine = lineIndex(offset)
+            cachedOffset = lineStarts[cachedLine]
+            cachedColumn = 1
+        } else if cachedLine + 1 < lineStarts.count, offset >= lineStarts[cachedLine + 1] {
+            // Moving forward, usually by a line or two: walking beats a binary search per line.
+            while cachedLine + 1 < lineStarts.count, offset >= lineStarts[cachedLine + 1] { cachedLine += 1 }
             cachedOffset = lineStarts[cachedLine]
             cachedColumn = 1
         }

@@ -50,15 +50,21 @@ public struct TOMLTable: Sendable {
     /// Where the table starts: `[` of its header, `{` of an inline table, the key that created it
     /// implicitly, or 1:1 for the document root.
     public let location: SourceLocation
-    private let index: [String: Int]
+    /// Key positions, present only for tables with more than `linearLookupLimit` entries:
+    /// most tables are small, and scanning a few short keys beats hashing each of them.
+    private let index: [String: Int]?
 
-    init(entries: [Entry], location: SourceLocation) {
+    static let linearLookupLimit = 12
+
+    init(entries: [Entry], index: [String: Int]?, location: SourceLocation) {
         self.entries = entries
         self.location = location
-        var index: [String: Int] = [:]
-        index.reserveCapacity(entries.count)
-        for (i, entry) in entries.enumerated() { index[entry.key] = i }
         self.index = index
+    }
+
+    private func position(_ key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
     }
 
     /// The keys in document order.
@@ -70,16 +76,16 @@ public struct TOMLTable: Sendable {
 
     /// The value stored under `key`, or nil.
     public subscript(key: String) -> TOMLNode? {
-        index[key].map { entries[$0].node }
+        position(key).map { entries[$0].node }
     }
 
     /// The entry stored under `key`, or nil.
     public func entry(_ key: String) -> Entry? {
-        index[key].map { entries[$0] }
+        position(key).map { entries[$0] }
     }
 
     /// Where `key` was written, or nil if the table has no such key.
     public func keyLocation(_ key: String) -> SourceLocation? {
-        index[key].map { entries[$0].keyLocation }
+        position(key).map { entries[$0].keyLocation }
     }
 }

@@ -35,7 +35,8 @@ final class TableBuilder {
     /// 0 for the root; each level of header path, dotted key or inline table adds one.
     let depth: Int
     private(set) var slots: [Slot] = []
-    private var index: [String: Int] = [:]
+    /// Built only once the table outgrows `TOMLTable.linearLookupLimit`; handed on to TOMLTable.
+    private var index: [String: Int]?
 
     init(origin: Origin, location: SourceLocation, depth: Int) {
         self.origin = origin
@@ -43,13 +44,28 @@ final class TableBuilder {
         self.depth = depth
     }
 
+    /// What `key` holds, if anything.
+    func content(_ key: String) -> Content? {
+        if let index { return index[key].map { slots[$0].content } }
+        for slot in slots where slot.key == key { return slot.content }
+        return nil
+    }
+
     func slot(_ key: String) -> Slot? {
-        index[key].map { slots[$0] }
+        if let index { return index[key].map { slots[$0] } }
+        return slots.first { $0.key == key }
     }
 
     func insert(_ key: String, at keyLocation: SourceLocation, _ content: Content) {
-        index[key] = slots.count
         slots.append(Slot(key: key, keyLocation: keyLocation, content: content))
+        if index != nil {
+            index?[key] = slots.count - 1
+        } else if slots.count > TOMLTable.linearLookupLimit {
+            var built: [String: Int] = [:]
+            built.reserveCapacity(slots.count * 2)
+            for (i, slot) in slots.enumerated() { built[slot.key] = i }
+            index = built
+        }
     }
 
     /// The immutable table, recursively. Depth is bounded by `TOML.maximumDepth`.
@@ -67,7 +83,7 @@ final class TableBuilder {
             }
             return TOMLTable.Entry(key: slot.key, keyLocation: slot.keyLocation, node: node)
         }
-        return TOMLTable(entries: entries, location: location)
+        return TOMLTable(entries: entries, index: index, location: location)
     }
 }
 
@@ -99,7 +115,7 @@ extension TableBuilder {
                            at location: SourceLocation) throws(ConfigError) -> TableBuilder {
         var table = root
         for (i, segment) in path.dropLast().enumerated() {
-            switch table.slot(segment.name)?.content {
+            switch table.content(segment.name) {
             case nil:
                 let child = TableBuilder(origin: .implicit, location: segment.location, depth: table.depth + 1)
                 table.insert(segment.name, at: segment.location, .table(child))
@@ -117,10 +133,10 @@ extension TableBuilder {
         let key = renderKey(path[...])
         let depth = table.depth + 1
         if depth > TOML.maximumDepth { throw .nestingTooDeep(limit: TOML.maximumDepth, location: last.location) }
-        let existing = table.slot(last.name)
+        let existing = table.content(last.name)
         if isArray {
             let element = TableBuilder(origin: .header, location: location, depth: depth)
-            switch existing?.content {
+            switch existing {
             case nil:
                 table.insert(last.name, at: last.location, .tables(TableArrayBuilder(location: location, first: element)))
             case .tables(let array):
@@ -133,7 +149,7 @@ extension TableBuilder {
             }
             return element
         }
-        switch existing?.content {
+        switch existing {
         case nil:
             let child = TableBuilder(origin: .header, location: location, depth: depth)
             table.insert(last.name, at: last.location, .table(child))
@@ -158,7 +174,7 @@ extension TableBuilder {
     func assign(_ path: [KeySegment], _ value: TOMLNode) throws(ConfigError) {
         var table = self
         for (i, segment) in path.dropLast().enumerated() {
-            switch table.slot(segment.name)?.content {
+            switch table.content(segment.name) {
             case nil:
                 let child = TableBuilder(origin: .dotted, location: segment.location, depth: table.depth + 1)
                 table.insert(segment.name, at: segment.location, .table(child))
