@@ -42,7 +42,7 @@ let package = Package(
         module("Tokenizer", ["GGUF"]),
         module("Model", ["Tensor", "GGUF", "Tokenizer", "Posix"]),
         module("Generate", ["Model", "Tokenizer"]),
-        module("Pipeline", ["Config", "JSON"]),
+        module("Pipeline", ["Config", "JSON", "Posix"]),
         module("Frontier", ["JSON"]),
         module("Wire", ["JSON", "Posix"]),
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Frontier", "JSON", "Config", "Posix"]),
@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "nerve", dependencies: ["Client", "Config", "Posix"], swiftSettings: native),
 
         // Shared helpers for tests only: temp folders, paths to ../shared/data, a daemon harness.
-        .target(name: "TestSupport", dependencies: ["Posix"], path: "Tests/Support",
+        .target(name: "TestSupport", dependencies: ["Posix", "SQLite", "JSON", "Wire", "Daemon", "Stages", "Pipeline", "Config", "Index"], path: "Tests/Support",
                 swiftSettings: native),
         tests("Project", []),
         tests("Posix", ["Posix"]),

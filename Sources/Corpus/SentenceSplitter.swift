@@ -17,16 +17,18 @@ public enum SentenceSplitter {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c == "\n" && i + 1 < chars.count && chars[i + 1] == "\n" {
-                append(chars[start..<i], &out); start = i + 2; i += 2; continue
+            // Chunk text joins blocks (paragraphs, list items, table rows) with newlines, and
+            // extractors join wrapped lines with spaces, so a newline always ends a sentence.
+            if c == "\n" {
+                append(chars[start..<i], &out); start = i + 1; i += 1; continue
             }
             guard c == "." || c == "!" || c == "?" || c == "。" else { i += 1; continue }
             var end = i + 1
             while end < chars.count, "\"'”’)]".contains(chars[end]) { end += 1 }
             guard end < chars.count else { break }
-            guard chars[end] == " " || chars[end] == "\n" || chars[end] == "\t" else { i = end; continue }
+            guard chars[end] == " " || chars[end] == "\t" else { i = end; continue }
             var next = end
-            while next < chars.count, chars[next] == " " || chars[next] == "\n" || chars[next] == "\t" { next += 1 }
+            while next < chars.count, chars[next] == " " || chars[next] == "\t" { next += 1 }
             guard next < chars.count else { break }
             let n = chars[next]
             let startsSentence = n.isUppercase || n.isNumber || "\"'“‘([".contains(n) || !n.isLetter && !n.isNumber && n != ","

@@ -1,6 +1,7 @@
 // nerved's lifecycle: take the index lock, open the index, link the pipelines (a bad file stops
 // start-up with exit 78), listen, then wait for signals: SIGHUP reloads (keeping the old
 // pipelines on error), SIGTERM/SIGINT drain in-flight requests and exit cleanly.
+import Config
 import JSON
 import Pipeline
 import Posix

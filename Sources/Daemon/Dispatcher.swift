@@ -52,7 +52,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
                                         JSONObject([("methods", .array(Self.methods.map { .string($0) }))]))
             }
             counters.served()
-            log.info(request.method, [("ms", IngestRunner.ms(start).rounded2), ("uid", context.peer.map { "\($0.uid)" } ?? "-")])
+            log.info(request.method, [("ms", (ContinuousClock.now - start).milliseconds.rounded2), ("uid", context.peer.map { "\($0.uid)" } ?? "-")])
             return result
         } catch {
             counters.failed()

@@ -1,5 +1,6 @@
 // Every module's errors to the wire's stable codes, in one place, so a client can rely on
 // ENOINDEX meaning the same thing whichever layer noticed it.
+import Config
 import Index
 import JSON
 import Pipeline

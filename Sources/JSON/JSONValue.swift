@@ -113,3 +113,7 @@ extension JSON {
     public init(_ s: String) { self = .string(s) }
     public init(_ b: Bool) { self = .bool(b) }
 }
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSON)...) { self.init(elements) }
+}

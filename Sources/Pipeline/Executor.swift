@@ -2,6 +2,7 @@
 // pulling in the stages it depends on, memoised; then every sink. A failed stage leaves its
 // outputs absent and the run goes on, so a broken later route never hides an earlier answer.
 import JSON
+import Posix
 
 public struct StageReport: Sendable {
     public enum Status: String, Sendable { case ran, skipped, failed }
@@ -97,17 +98,12 @@ private struct Run {
             }
             outputs[i] = out
             let confidence = out.values.compactMap { ($0 as? any ConfidenceCarrying)?.confidence }.first
-            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .ran, ms: Self.ms(since: start),
+            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .ran, ms: (ContinuousClock.now - start).milliseconds,
                                      confidence: confidence, note: nil)
         } catch {
-            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .failed, ms: Self.ms(since: start),
+            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .failed, ms: (ContinuousClock.now - start).milliseconds,
                                      confidence: nil, note: "\(error)")
         }
-    }
-
-    static func ms(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 }
 

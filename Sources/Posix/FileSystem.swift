@@ -175,3 +175,10 @@ public enum FileSystem {
         _ = try check("chmod", path) { Glibc.chmod(path, mode_t(mode)) }
     }
 }
+
+extension FileSystem {
+    /// Opens a file for reading.
+    public static func open(_ path: String) throws -> FileDescriptor {
+        FileDescriptor(adopting: try check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) })
+    }
+}

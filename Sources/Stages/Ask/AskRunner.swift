@@ -4,6 +4,7 @@
 import Index
 import JSON
 import Pipeline
+import Posix
 
 public final class AskRunner: @unchecked Sendable {
     let env: StageEnvironment
@@ -25,7 +26,7 @@ public final class AskRunner: @unchecked Sendable {
         }
         let context = AskContext(question: question, viewer: viewer, emit: emit)
         let result = Executor.run(pipeline, context: context)
-        let totalMs = IngestRunner.ms(start)
+        let totalMs = (ContinuousClock.now - start).milliseconds
 
         guard let stageID = result.finalStage, let answer = result.finalAnswer as? Answer else {
             let reasons = result.reports.filter { $0.status != .ran }.map { "\($0.id): \($0.note ?? $0.status.rawValue)" }

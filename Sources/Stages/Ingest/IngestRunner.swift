@@ -47,7 +47,7 @@ public final class IngestRunner: @unchecked Sendable {
                 if ContinuousClock.now - lastProgress > .milliseconds(200) {
                     lastProgress = .now
                     progress(IngestProgress(filesDone: i, filesTotal: files.count, bytesRead: report.bytesRead,
-                                            currentFile: file.path, elapsedMs: Self.ms(start)))
+                                            currentFile: file.path, elapsedMs: (ContinuousClock.now - start).milliseconds))
                 }
                 try ingest(file, root: root, known: ledger[file.path], options: options, writer: w, report: &report)
             }
@@ -59,7 +59,7 @@ public final class IngestRunner: @unchecked Sendable {
                 }
             }
             report.generation = try w.generation()
-            report.elapsedMs = Self.ms(start)
+            report.elapsedMs = (ContinuousClock.now - start).milliseconds
             try w.logIngest(root: root, startedNs: startNs, finishedNs: WallClock.nanoseconds(), report: report.json().serialized())
         }
         progress(IngestProgress(filesDone: files.count, filesTotal: files.count, bytesRead: report.bytesRead,
@@ -154,11 +154,6 @@ public final class IngestRunner: @unchecked Sendable {
     /// Format problems will not go away on retry; read errors might.
     static func isPermanent(_ reason: String) -> Bool {
         !(reason.contains("cannot read") || reason.contains("changed while"))
-    }
-
-    static func ms(_ start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 }
 

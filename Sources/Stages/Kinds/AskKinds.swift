@@ -1,5 +1,6 @@
 // The ask-side kinds of the skeleton: the question source, BM25 search, and the extractive
 // answerer. Later kinds (vector search, fusion, generation, frontier) register beside them.
+import Config
 import Corpus
 import Index
 import Pipeline

@@ -1,5 +1,6 @@
 // The ingest-side kinds: the folder walker (source), one extract kind per format family, the
 // chunker, and the index writer (sink). Extract kinds share one shape, declared in a table.
+import Config
 import Corpus
 import Index
 import Pipeline

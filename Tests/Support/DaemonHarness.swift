@@ -1,0 +1,94 @@
+// One daemon test body, two ways to run it (hummingbird's .router/.live): in process, calling
+// the dispatcher with no socket, or live, over a real Unix socket in a temporary folder.
+import Daemon
+import JSON
+import Posix
+import Wire
+
+public final class DaemonHarness: @unchecked Sendable {
+    public enum Mode: String, Sendable, CaseIterable { case inProcess, live }
+
+    public let mode: Mode
+    public let dir: String
+    public let daemon: Daemon
+    public var socket: String { daemon.config.socket }
+    private var nextID: Int64 = 1
+
+    /// Starts a daemon on a fresh index with the repository's pipelines (or `pipelines`).
+    public init(_ mode: Mode, pipelines: String? = nil, configure: (inout DaemonConfig) -> Void = { _ in }) throws {
+        self.mode = mode
+        dir = try Paths.temporaryDirectory("nerve-daemon")
+        var c = DaemonConfig()
+        c.socket = dir + "/nerved.sock"
+        c.index = dir + "/index"
+        c.pipelines = pipelines ?? Paths.packageRoot + "/pipelines"
+        c.logLevel = .error
+        configure(&c)
+        daemon = Daemon(config: c, log: Logger(level: .error, sink: { _ in }))
+        try daemon.start()
+    }
+
+    deinit {
+        daemon.stop()
+        FileSystem.removeTree(dir)
+    }
+
+    /// Calls `method`; notifications received are appended to `notifications`.
+    public func call(_ method: String, _ params: JSONObject = JSONObject(), notifications: NotificationLog? = nil) throws -> JSON {
+        switch mode {
+        case .live:
+            let client = try WireClient(path: socket)
+            defer { client.close() }
+            return try client.call(method, params) { m, p in notifications?.append(m, p) }
+        case .inProcess:
+            guard let d = daemon.dispatcher else { throw WireError.connection(reason: "daemon not started") }
+            let id = JSON.int(nextID)
+            nextID += 1
+            let ctx = RequestContext(peer: nil, requestID: id) { line in
+                if let v = try? JSON.parse(line), let m = v["method"]?.stringValue {
+                    notifications?.append(m, v["params"]?.objectValue ?? JSONObject())
+                }
+            }
+            let reply = Server.reply(d, Request(id: id, method: method, params: params), ctx)
+            let v = try JSON.parse(reply)
+            if let err = v["error"] {
+                let code = err["data"]?["code"]?.stringValue.flatMap(ErrorCode.init(rawValue:)) ?? .EINTERNAL
+                throw WireError.rpc(code: code, message: err["message"]?.stringValue ?? "", data: err["data"]?.objectValue ?? JSONObject())
+            }
+            return v["result"] ?? .null
+        }
+    }
+
+    /// The error code a call fails with, or nil when it succeeds.
+    public func errorCode(_ method: String, _ params: JSONObject = JSONObject()) -> ErrorCode? {
+        do {
+            _ = try call(method, params)
+            return nil
+        } catch let e as WireError {
+            return e.code ?? .EINTERNAL
+        } catch {
+            return .EINTERNAL
+        }
+    }
+
+    /// Writes `files` (relative path → text) under a fresh folder and returns its path.
+    public func makeFolder(_ files: [String: String]) throws -> String {
+        let root = dir + "/docs-\(nextID)"
+        nextID += 1
+        for (rel, text) in files {
+            let path = root + "/" + rel
+            try FileSystem.makeDirectories(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]))
+            try FileSystem.writeAtomically(path, Array(text.utf8))
+        }
+        return root
+    }
+}
+
+/// Notifications collected during a call.
+public final class NotificationLog: @unchecked Sendable {
+    private let lock = PthreadMutex()
+    private var items: [(String, JSONObject)] = []
+    public init() {}
+    func append(_ m: String, _ p: JSONObject) { lock.withLock { items.append((m, p)) } }
+    public var all: [(method: String, params: JSONObject)] { lock.withLock { items } }
+}
