@@ -7,6 +7,7 @@ public struct Metadata: Sendable, Equatable {
     public private(set) var keys: [String] = []
     private var values: [String: MetadataValue] = [:]
 
+    /// Empty metadata (for writers).
     public init() {}
 
     /// Number of keys.

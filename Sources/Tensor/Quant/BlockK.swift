@@ -19,7 +19,9 @@ func kScaleMin(_ s: UnsafeRawPointer, _ j: Int) -> (scale: UInt8, min: UInt8) {
 /// Element 128h + 32s + l (h < 2, s < 4, l < 32) = 2-bit field s of qs[32h + l], sub-block
 /// 8h + 2s + l/16; value = (d × scale) × q − (dmin × min).
 public enum BlockQ2_K {
+    /// Elements per block.
     public static let elements = 256
+    /// Bytes per block.
     public static let bytes = 84
 
     /// Decodes `blocks` consecutive super-blocks at `src` into `blocks × 256` floats at `dst`.
@@ -56,7 +58,9 @@ public enum BlockQ2_K {
 /// Element 128h + 32s + l: low bits = field s of qs[32h + l]; its high bit is bit 4h + s of
 /// hmask[l], and a *clear* bit subtracts 4; scale index 8h + 2s + l/16; value = (d × scale) × q.
 public enum BlockQ3_K {
+    /// Elements per block.
     public static let elements = 256
+    /// Bytes per block.
     public static let bytes = 110
 
     /// Scale `j` (0..<16): low 4 bits from byte j (j < 8) or the high nibble of byte j − 8;
@@ -101,7 +105,9 @@ public enum BlockQ3_K {
 /// `qs: [128] u8` at 16. Sub-block 2c holds the low nibbles of qs[32c ..< 32c + 32], sub-block
 /// 2c + 1 their high nibbles; value = (d × scale) × q − (dmin × min).
 public enum BlockQ4_K {
+    /// Elements per block.
     public static let elements = 256
+    /// Bytes per block.
     public static let bytes = 144
 
     /// Decodes `blocks` consecutive super-blocks at `src` into `blocks × 256` floats at `dst`.
@@ -130,7 +136,9 @@ public enum BlockQ4_K {
 /// Q5_K (176 bytes): like Q4_K plus `qh: [32] u8` at 16 and `qs: [128] u8` at 48; the fifth bit
 /// of element l of sub-block k is bit k of qh[l].
 public enum BlockQ5_K {
+    /// Elements per block.
     public static let elements = 256
+    /// Bytes per block.
     public static let bytes = 176
 
     /// Decodes `blocks` consecutive super-blocks at `src` into `blocks × 256` floats at `dst`.
@@ -163,7 +171,9 @@ public enum BlockQ5_K {
 /// ql[64h + l], low nibble of ql[64h + l + 32], high nibble of ql[64h + l], high nibble of
 /// ql[64h + l + 32], and 2-bit fields 0, 1, 2, 3 of qh[32h + l]; value = (d × scale) × (q − 32).
 public enum BlockQ6_K {
+    /// Elements per block.
     public static let elements = 256
+    /// Bytes per block.
     public static let bytes = 210
 
     /// Decodes `blocks` consecutive super-blocks at `src` into `blocks × 256` floats at `dst`.
@@ -201,7 +211,9 @@ public enum BlockQ6_K {
 /// 16 quants, for the K-quant dot products' min terms). Element j = d × q. Activations only:
 /// ggml never stores weights in Q8_K.
 public enum BlockQ8_K {
+    /// Elements per block.
     public static let elements = 256
+    /// Bytes per block.
     public static let bytes = 292
 
     /// Decodes `blocks` consecutive super-blocks at `src` into `blocks × 256` floats at `dst`.

@@ -5,7 +5,9 @@
 
 /// Q4_0: `d: f16` at 0, `qs: [16] u8` at 2. Element j = (nibble − 8) × d.
 public enum BlockQ4_0 {
+    /// Elements per block.
     public static let elements = 32
+    /// Bytes per block.
     public static let bytes = 18
 
     /// Decodes `blocks` consecutive blocks at `src` into `blocks × 32` floats at `dst`.
@@ -25,7 +27,9 @@ public enum BlockQ4_0 {
 
 /// Q4_1: `d: f16` at 0, `m: f16` at 2, `qs: [16] u8` at 4. Element j = nibble × d + m.
 public enum BlockQ4_1 {
+    /// Elements per block.
     public static let elements = 32
+    /// Bytes per block.
     public static let bytes = 20
 
     /// Decodes `blocks` consecutive blocks at `src` into `blocks × 32` floats at `dst`.
@@ -47,7 +51,9 @@ public enum BlockQ4_1 {
 /// Q5_0: `d: f16` at 0, `qh: u32` (little-endian, bit j = 5th bit of element j) at 2,
 /// `qs: [16] u8` at 6. Element j = ((nibble | bit << 4) − 16) × d.
 public enum BlockQ5_0 {
+    /// Elements per block.
     public static let elements = 32
+    /// Bytes per block.
     public static let bytes = 22
 
     /// Decodes `blocks` consecutive blocks at `src` into `blocks × 32` floats at `dst`.
@@ -71,7 +77,9 @@ public enum BlockQ5_0 {
 /// Q5_1: `d: f16` at 0, `m: f16` at 2, `qh: u32` at 4, `qs: [16] u8` at 8.
 /// Element j = (nibble | bit << 4) × d + m.
 public enum BlockQ5_1 {
+    /// Elements per block.
     public static let elements = 32
+    /// Bytes per block.
     public static let bytes = 24
 
     /// Decodes `blocks` consecutive blocks at `src` into `blocks × 32` floats at `dst`.
@@ -96,7 +104,9 @@ public enum BlockQ5_1 {
 /// Q8_0: `d: f16` at 0, `qs: [32] i8` at 2. Element j = q × d. Also the activation format of
 /// the Q4_0/Q5_0/Q8_0 dot products.
 public enum BlockQ8_0 {
+    /// Elements per block.
     public static let elements = 32
+    /// Bytes per block.
     public static let bytes = 34
 
     /// Decodes `blocks` consecutive blocks at `src` into `blocks × 32` floats at `dst`.
@@ -113,7 +123,9 @@ public enum BlockQ8_0 {
 /// Q8_1: `d: f16` at 0, `s: f16` (= d × Σq, precomputed for the Q4_1/Q5_1 dot products) at 2,
 /// `qs: [32] i8` at 4. Element j = q × d; `s` does not take part in decoding.
 public enum BlockQ8_1 {
+    /// Elements per block.
     public static let elements = 32
+    /// Bytes per block.
     public static let bytes = 36
 
     /// Decodes `blocks` consecutive blocks at `src` into `blocks × 32` floats at `dst`.
