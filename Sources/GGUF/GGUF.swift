@@ -1,1 +1,0 @@
-// Module GGUF: see DESIGN.md for what it owns.

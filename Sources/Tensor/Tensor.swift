@@ -1,1 +1,0 @@
-// Module Tensor: see DESIGN.md for what it owns.
