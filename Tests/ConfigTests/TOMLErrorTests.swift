@@ -29,6 +29,7 @@ import Testing
         ("n = 1__0", "1:5: invalid number '1__0': an underscore must sit between two digits"),
         ("n = +0x10", "1:5: invalid number '+0x10': not a valid integer or float"),
         ("x = 1.", "1:5: invalid number '1.': digits are missing"),
+        ("x = 1e400", "1:5: invalid number '1e400': too large for a 64-bit float"),
         ("d = 2023-02-30", "1:5: invalid date/time '2023-02-30': day does not exist in that month"),
         ("d = 2024-02-29T24:00:00", "1:5: invalid date/time '2024-02-29T24:00:00': hour must be 00 to 23"),
         ("t = 07:32", "1:5: invalid date/time '07:32': expected YYYY-MM-DD, HH:MM:SS[.frac] or YYYY-MM-DDTHH:MM:SS[.frac][Z|±HH:MM]"),
