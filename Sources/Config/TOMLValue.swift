@@ -44,6 +44,7 @@ public struct TOMLTable: Sendable {
         /// Where this key was written: the last segment of a dotted key (`c` in `a.b.c = 1`),
         /// the segment of a header (`b` in `[a.b]`), or the first time an implicit table was named.
         public let keyLocation: SourceLocation
+        /// The value, with its own location.
         public let node: TOMLNode
     }
 
@@ -63,8 +64,10 @@ public struct TOMLTable: Sendable {
     /// The keys in document order.
     public var keys: [String] { index.keys }
 
+    /// Number of entries.
     public var count: Int { entries.count }
 
+    /// True for `[empty]` and `{}`.
     public var isEmpty: Bool { entries.isEmpty }
 
     /// The value stored under `key`, or nil.
