@@ -55,6 +55,7 @@ public enum ConfigError: Error, CustomStringConvertible, Sendable, Hashable {
         case misplacedUnderscore
         case missingDigits
         case outOfRange
+        case floatOverflow
         case malformed
     }
 
@@ -162,6 +163,7 @@ extension ConfigError.NumberProblem {
         case .misplacedUnderscore: return "an underscore must sit between two digits"
         case .missingDigits: return "digits are missing"
         case .outOfRange: return "out of range for a 64-bit signed integer"
+        case .floatOverflow: return "too large for a 64-bit float"
         case .malformed: return "not a valid integer or float"
         }
     }

@@ -110,6 +110,8 @@ enum NumberParser {
         }
         let plain = String(decoding: t.lazy.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
         guard let value = Double(plain) else { throw Rejected(.malformed) }
+        // A finite literal that rounds to infinity is a typo, not a wish for inf (which TOML spells).
+        guard value.isFinite else { throw Rejected(.floatOverflow) }
         return .float(value)
     }
 

@@ -25,6 +25,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     /// `line:column`, ready to follow `path:` in a compiler-style diagnostic.
     public var description: String { "\(line):\(column)" }
 
+    /// Document order.
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }

@@ -34,6 +34,8 @@ public struct TOMLNode: Sendable {
 }
 
 /// A table: its entries in document order, each with the location of its key and its value.
+/// Keys are compared by their UTF-8 bytes, as TOML requires: `"é"` and `"e\u{301}"` are
+/// different keys, although Swift considers the two Strings equal.
 public struct TOMLTable: Sendable {
     /// One `key = value` of the table (or a sub-table defined under it).
     public struct Entry: Sendable {
@@ -42,6 +44,7 @@ public struct TOMLTable: Sendable {
         /// Where this key was written: the last segment of a dotted key (`c` in `a.b.c = 1`),
         /// the segment of a header (`b` in `[a.b]`), or the first time an implicit table was named.
         public let keyLocation: SourceLocation
+        /// The value, with its own location.
         public let node: TOMLNode
     }
 
@@ -50,42 +53,35 @@ public struct TOMLTable: Sendable {
     /// Where the table starts: `[` of its header, `{` of an inline table, the key that created it
     /// implicitly, or 1:1 for the document root.
     public let location: SourceLocation
-    /// Key positions, present only for tables with more than `linearLookupLimit` entries:
-    /// most tables are small, and scanning a few short keys beats hashing each of them.
-    private let index: [String: Int]?
+    private let index: KeyIndex
 
-    static let linearLookupLimit = 12
-
-    init(entries: [Entry], index: [String: Int]?, location: SourceLocation) {
+    init(entries: [Entry], index: KeyIndex, location: SourceLocation) {
         self.entries = entries
         self.location = location
         self.index = index
     }
 
-    private func position(_ key: String) -> Int? {
-        if let index { return index[key] }
-        return entries.firstIndex { $0.key == key }
-    }
-
     /// The keys in document order.
-    public var keys: [String] { entries.map(\.key) }
+    public var keys: [String] { index.keys }
 
+    /// Number of entries.
     public var count: Int { entries.count }
 
+    /// True for `[empty]` and `{}`.
     public var isEmpty: Bool { entries.isEmpty }
 
     /// The value stored under `key`, or nil.
     public subscript(key: String) -> TOMLNode? {
-        position(key).map { entries[$0].node }
+        index.position(of: key).map { entries[$0].node }
     }
 
     /// The entry stored under `key`, or nil.
     public func entry(_ key: String) -> Entry? {
-        position(key).map { entries[$0] }
+        index.position(of: key).map { entries[$0] }
     }
 
     /// Where `key` was written, or nil if the table has no such key.
     public func keyLocation(_ key: String) -> SourceLocation? {
-        position(key).map { entries[$0].keyLocation }
+        index.position(of: key).map { entries[$0].keyLocation }
     }
 }

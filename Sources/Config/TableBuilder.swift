@@ -35,8 +35,7 @@ final class TableBuilder {
     /// 0 for the root; each level of header path, dotted key or inline table adds one.
     let depth: Int
     private(set) var slots: [Slot] = []
-    /// Built only once the table outgrows `TOMLTable.linearLookupLimit`; handed on to TOMLTable.
-    private var index: [String: Int]?
+    private var index = KeyIndex()
 
     init(origin: Origin, location: SourceLocation, depth: Int) {
         self.origin = origin
@@ -46,26 +45,17 @@ final class TableBuilder {
 
     /// What `key` holds, if anything.
     func content(_ key: String) -> Content? {
-        if let index { return index[key].map { slots[$0].content } }
-        for slot in slots where slot.key == key { return slot.content }
-        return nil
+        index.position(of: key).map { slots[$0].content }
     }
 
     func slot(_ key: String) -> Slot? {
-        if let index { return index[key].map { slots[$0] } }
-        return slots.first { $0.key == key }
+        index.position(of: key).map { slots[$0] }
     }
 
+    /// Adds `key`, which the caller has checked is absent.
     func insert(_ key: String, at keyLocation: SourceLocation, _ content: Content) {
         slots.append(Slot(key: key, keyLocation: keyLocation, content: content))
-        if index != nil {
-            index?[key] = slots.count - 1
-        } else if slots.count > TOMLTable.linearLookupLimit {
-            var built: [String: Int] = [:]
-            built.reserveCapacity(slots.count * 2)
-            for (i, slot) in slots.enumerated() { built[slot.key] = i }
-            index = built
-        }
+        index.append(key)
     }
 
     /// The immutable table, recursively. Depth is bounded by `TOML.maximumDepth`.

@@ -6,46 +6,65 @@ import Testing
 @Suite struct TOMLErrorTests {
     static let value = "a value (string, number, boolean, date/time, array or inline table)"
 
+    /// Documents with a 1️⃣ marker where the error must be reported, and the message.
     static let cases: [(String, String)] = [
-        ("a = 1\nb = \n", "2:5: expected \(value), found end of line"),
-        ("a = 1\nb = 2\na = 3", "3:1: duplicate key 'a' (first defined at 1:1)"),
-        ("name\n", "1:5: expected '=' after a key, found end of line"),
-        ("x = [1, 2\ny = 3", "2:1: expected ',' or ']' in array, found 'y'"),
-        ("t = {a = 1,\n b = 2}", "1:12: expected a key, found end of line"),
-        ("t = {a = 1,}", "1:12: expected a key, found '}'"),
-        ("b = tru", "1:5: expected \(value), found 'tru'"),
-        ("[a\nb = 1", "1:3: expected ']' to close the table header, found end of line"),
-        ("[[a]\n", "1:4: expected ']]' to close the array-of-tables header, found ']'"),
-        ("a = 1 2", "1:7: expected end of line, found '2'"),
-        ("s = \"abc\n", "1:5: unterminated string: no closing quote"),
-        ("s = '''abc", "1:5: unterminated string: no closing quote"),
-        ("s = \"a\\qb\"", "1:7: invalid escape sequence '\\q'; TOML 1.0 allows \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX"),
-        ("s = \"\\uD800\"", "1:6: escape U+D800 is not a Unicode scalar value (surrogate or above U+10FFFF)"),
-        ("a = 1 # ok\u{7}", "1:11: control character U+0007 is not allowed here"),
-        ("a = 1\rb = 2", "1:6: carriage return without line feed is not allowed here"),
-        ("n = 9223372036854775808", "1:5: invalid number '9223372036854775808': out of range for a 64-bit signed integer"),
-        ("n = 0xFFFFFFFFFFFFFFFF", "1:5: invalid number '0xFFFFFFFFFFFFFFFF': out of range for a 64-bit signed integer"),
-        ("n = 01", "1:5: invalid number '01': leading zeros are not allowed"),
-        ("n = 1__0", "1:5: invalid number '1__0': an underscore must sit between two digits"),
-        ("n = +0x10", "1:5: invalid number '+0x10': not a valid integer or float"),
-        ("x = 1.", "1:5: invalid number '1.': digits are missing"),
-        ("d = 2023-02-30", "1:5: invalid date/time '2023-02-30': day does not exist in that month"),
-        ("d = 2024-02-29T24:00:00", "1:5: invalid date/time '2024-02-29T24:00:00': hour must be 00 to 23"),
-        ("t = 07:32", "1:5: invalid date/time '07:32': expected YYYY-MM-DD, HH:MM:SS[.frac] or YYYY-MM-DDTHH:MM:SS[.frac][Z|±HH:MM]"),
-        ("[a]\nx = 1\n[a]", "3:1: table [a] is defined twice (first at 1:1)"),
-        ("a = {b = 1}\n[a.c]", "2:2: cannot add to 'a': it is an inline table, which is closed once written (at 1:5)"),
-        ("a = {b = 1}\na.c = 2", "2:1: cannot add to 'a': it is an inline table, which is closed once written (at 1:5)"),
-        ("a = [1]\n[[a]]", "2:1: cannot add to 'a': it is a static array (at 1:5)"),
-        ("[[a]]\n[a]", "2:1: cannot add to 'a': it is an array of tables (at 1:1)"),
-        ("[x]\ny.z = 1\n[x.y]", "3:1: cannot add to 'x.y': it is a table defined by dotted keys (at 2:1)"),
-        ("[a.b]\nc = 1\n[a]\nb.d = 2", "4:1: cannot add to 'b': it is a table defined by a header (at 1:1)"),
+        ("a = 1\nb = 1️⃣\n", "expected \(value), found end of line"),
+        ("a = 1\nb = 2\n1️⃣a = 3", "duplicate key 'a' (first defined at 1:1)"),
+        ("name1️⃣\n", "expected '=' after a key, found end of line"),
+        ("x = [1, 2\n1️⃣y = 3", "expected ',' or ']' in array, found 'y'"),
+        ("t = {a = 1,1️⃣\n b = 2}", "expected a key, found end of line"),
+        ("t = {a = 1,1️⃣}", "expected a key, found '}'"),
+        ("b = 1️⃣tru", "expected \(value), found 'tru'"),
+        ("[a1️⃣\nb = 1", "expected ']' to close the table header, found end of line"),
+        ("[[a1️⃣]\n", "expected ']]' to close the array-of-tables header, found ']'"),
+        ("a = 1 1️⃣2", "expected end of line, found '2'"),
+        ("s = 1️⃣\"abc\n", "unterminated string: no closing quote"),
+        ("s = 1️⃣'''abc", "unterminated string: no closing quote"),
+        ("s = \"a1️⃣\\qb\"", "invalid escape sequence '\\q'; TOML 1.0 allows \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX"),
+        ("s = \"1️⃣\\uD800\"", "escape U+D800 is not a Unicode scalar value (surrogate or above U+10FFFF)"),
+        ("a = 1 # ok1️⃣\u{7}", "control character U+0007 is not allowed here"),
+        ("a = 11️⃣\rb = 2", "carriage return without line feed is not allowed here"),
+        ("n = 1️⃣9223372036854775808", "invalid number '9223372036854775808': out of range for a 64-bit signed integer"),
+        ("n = 1️⃣0xFFFFFFFFFFFFFFFF", "invalid number '0xFFFFFFFFFFFFFFFF': out of range for a 64-bit signed integer"),
+        ("n = 1️⃣01", "invalid number '01': leading zeros are not allowed"),
+        ("n = 1️⃣1__0", "invalid number '1__0': an underscore must sit between two digits"),
+        ("n = 1️⃣+0x10", "invalid number '+0x10': not a valid integer or float"),
+        ("x = 1️⃣1.", "invalid number '1.': digits are missing"),
+        ("x = 1️⃣1e400", "invalid number '1e400': too large for a 64-bit float"),
+        ("d = 1️⃣2023-02-30", "invalid date/time '2023-02-30': day does not exist in that month"),
+        ("d = 1️⃣2024-02-29T24:00:00", "invalid date/time '2024-02-29T24:00:00': hour must be 00 to 23"),
+        ("t = 1️⃣07:32", "invalid date/time '07:32': expected YYYY-MM-DD, HH:MM:SS[.frac] or YYYY-MM-DDTHH:MM:SS[.frac][Z|±HH:MM]"),
+        ("[a]\nx = 1\n1️⃣[a]", "table [a] is defined twice (first at 1:1)"),
+        ("a = {b = 1}\n[1️⃣a.c]", "cannot add to 'a': it is an inline table, which is closed once written (at 1:5)"),
+        ("a = {b = 1}\n1️⃣a.c = 2", "cannot add to 'a': it is an inline table, which is closed once written (at 1:5)"),
+        ("a = [1]\n1️⃣[[a]]", "cannot add to 'a': it is a static array (at 1:5)"),
+        ("[[a]]\n1️⃣[a]", "cannot add to 'a': it is an array of tables (at 1:1)"),
+        ("[x]\ny.z = 1\n1️⃣[x.y]", "cannot add to 'x.y': it is a table defined by dotted keys (at 2:1)"),
+        ("[a.b]\nc = 1\n[a]\n1️⃣b.d = 2", "cannot add to 'b': it is a table defined by a header (at 1:1)"),
     ]
 
     @Test func diagnosticsAreExact() {
-        for (text, expected) in Self.cases {
+        for (marked, message) in Self.cases {
+            let (text, location) = Self.unmark(marked)
             let error = parseError(text)
-            #expect(error?.description == expected, "input: \(String(reflecting: text))")
+            #expect(error?.description == "\(location): \(message)", "input: \(String(reflecting: text))")
         }
+    }
+
+    /// Removes the 1️⃣ marker and returns where it was, counting columns in Unicode scalars.
+    static func unmark(_ marked: String) -> (String, Config.SourceLocation) {
+        let scalars = Array(marked.unicodeScalars)
+        let marker = Array("1️⃣".unicodeScalars)
+        guard let at = scalars.indices.first(where: { scalars[$0...].starts(with: marker) }) else {
+            return (marked, loc(0, 0))
+        }
+        let before = scalars[..<at]
+        let line = before.filter { $0 == "\n" }.count + 1
+        let column = at - (before.lastIndex(of: "\n").map { $0 + 1 } ?? 0) + 1
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars[..<at])
+        text.append(contentsOf: scalars[(at + marker.count)...])
+        return (String(text), loc(line, column))
     }
 
     @Test func errorsCarryStructuredData() {

@@ -118,4 +118,24 @@ import Testing
         #expect(a.location == loc(3, 1)) // the header that defined it, not the path that implied it
         #expect(a["b"]?.table?.keys == ["c", "d"])
     }
+
+    @Test func keysCompareByCodePointsNotCanonicalEquivalence() throws {
+        // Precomposed é and e + combining acute: equal as Swift Strings, distinct TOML keys.
+        let root = try TOML.parse("\"\u{E9}\" = 1\n\"e\u{301}\" = 2\n")
+        #expect(root.count == 2)
+        #expect(root["\u{E9}"]?.integer == 1)
+        #expect(root["e\u{301}"]?.integer == 2)
+    }
+
+    @Test func wideTablesFindEveryKeyAndCatchDuplicates() throws {
+        let lines = (0..<500).map { "key\($0) = \($0)" }
+        let root = try TOML.parse(lines.joined(separator: "\n"))
+        #expect(root.count == 500)
+        #expect(root.keys == (0..<500).map { "key\($0)" })
+        #expect((0..<500).allSatisfy { root["key\($0)"]?.integer == Int64($0) })
+        #expect(root["key500"] == nil)
+        #expect(root.keyLocation("key499") == loc(500, 1))
+        let error = parseError(lines.joined(separator: "\n") + "\nkey321 = 0")
+        #expect(error == .duplicateKey(key: "key321", location: loc(501, 1), previous: loc(322, 1)))
+    }
 }
