@@ -1,1 +1,0 @@
-// Module Corpus: see DESIGN.md for what it owns.
