@@ -27,7 +27,7 @@ struct BitReader {
     @inline(__always) var overran: Bool { bitcount < padBits }
 
     /// Offset of the byte holding the next unread bit, for error messages.
-    var offset: Int { max(0, min(end, pos - (bitcount - padBits) / 8)) }
+    var offset: Int { max(0, min(end, pos - (bitcount - padBits + 7) / 8)) }
 
     @inline(__always)
     mutating func refill() {
