@@ -87,6 +87,22 @@ import Testing
         }
     }
 
+    @Test func hugeLimitsAndHintsDoNotOverflow() throws {
+        let c = try #require(CorpusFixtures.deflateCases.first { $0.name == "text-raw-default" })
+        #expect(try Inflate.raw(c.compressed, maxOutput: Int.max, expectedSize: Int.max).count == c.rawLength)
+        #expect(try Inflate.raw(c.compressed, maxOutput: Int.max, expectedSize: -5).count == c.rawLength)
+        expectCorpusError("negative limit", { if case .outputLimit = $0 { true } else { false } }) {
+            try Inflate.raw(c.compressed, maxOutput: -1)
+        }
+    }
+
+    @Test func lenientStillRejectsGarbage() {
+        // Neither a zlib header (method 7) nor raw deflate (block type 3): the header is blamed.
+        expectCorpusError("garbage", { if case .inflate(.unknownMethod(7), 0, nil) = $0 { true } else { false } }) {
+            try Inflate.zlib([0x07, 0x00, 0xFF, 0xFF], maxOutput: 100, lenient: true)
+        }
+    }
+
     @Test func emptyInputs() {
         expectCorpusError("raw", { if case .inflate(.truncated, 0, nil) = $0 { true } else { false } }) {
             try Inflate.raw([UInt8](), maxOutput: 10)

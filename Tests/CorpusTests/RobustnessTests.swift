@@ -1,9 +1,13 @@
 // Randomly damaged streams and archives (fixed seed, so failures replay): every input must make
 // the readers return or throw a CorpusError; a crash or hang fails the whole run.
 import Corpus
+import Posix
 import Testing
 
 @Suite struct RobustnessTests {
+    /// NERVE_FUZZ_SCALE=N multiplies the iteration counts (for a long local run).
+    static let scale = max(1, Int(Identity.environment("NERVE_FUZZ_SCALE") ?? "") ?? 1)
+
     /// Flips bits, overwrites or deletes bytes, or cuts the tail.
     static func mutate(_ input: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
         var b = input
@@ -33,7 +37,7 @@ import Testing
         let sources = CorpusFixtures.deflateCases.filter { $0.compressed.count < 20_000 }
         try #require(sources.count > 100)
         var decoded = 0, rejected = 0
-        for i in 0..<4000 {
+        for i in 0..<(4000 * Self.scale) {
             let source = sources[i % sources.count]
             let input = Self.mutate(source.compressed, &rng)
             do {
@@ -48,7 +52,7 @@ import Testing
             }
         }
         // Pure noise as deflate, too.
-        for n in 0..<1000 {
+        for n in 0..<(1000 * Self.scale) {
             let noise = (0..<(n % 300 + 1)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             do { _ = try Inflate.raw(noise, maxOutput: 1 << 20); decoded += 1 } catch is CorpusError { rejected += 1 }
         }
@@ -62,7 +66,7 @@ import Testing
             .map { try CorpusFixtures.bytes($0) }
         let limits = ZipLimits(maxEntrySize: 1 << 20, maxTotalSize: 1 << 30)
         var opened = 0, entriesRead = 0, rejected = 0
-        for i in 0..<3000 {
+        for i in 0..<(3000 * Self.scale) {
             var input = sources[i % sources.count]
             for _ in 0..<Int.random(in: 1...3, using: &rng) { input = Self.mutate(input, &rng) }
             do {

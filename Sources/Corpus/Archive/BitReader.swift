@@ -103,9 +103,14 @@ struct InflateOutput {
     var capacity: Int
     let limit: Int
 
+    /// The first allocation never exceeds this, whatever the hint says: a lying size field in
+    /// a header must not reserve gigabytes before a single byte is decoded.
+    static let maxInitialCapacity = 64 << 20
+
     init(initialCapacity: Int, limit: Int) {
-        self.limit = limit
-        capacity = max(0, min(initialCapacity, limit))
+        // Keep `limit + slack` and `count + length` far from overflow whatever the caller passes.
+        self.limit = max(0, min(limit, Int.max >> 2))
+        capacity = max(0, min(initialCapacity, self.limit, Self.maxInitialCapacity))
         base = .allocate(capacity: capacity + Self.slack)
     }
 

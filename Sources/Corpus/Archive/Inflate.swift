@@ -48,10 +48,11 @@ public enum Inflate {
         if let problem = headerProblem {
             if lenient && n > 0 {
                 let r = decode(input, maxOutput: maxOutput, expectedSize: expectedSize)
-                if let fault = r.fault, !isTruncation(fault) { throw error(fault, maxOutput: maxOutput, base: 0) }
-                return r.bytes
+                if r.fault == nil || isTruncation(r.fault) { return r.bytes }
+                if case .limit = r.fault { throw CorpusError.outputLimit(limit: maxOutput) }
+                // Not raw deflate either: the header is the better diagnosis.
             }
-            if lenient { return [] }
+            if lenient && n == 0 { return [] }
             throw CorpusError.inflate(reason: problem, offset: 0, entry: nil)
         }
         let body = UnsafeRawBufferPointer(rebasing: input[2...])
@@ -117,8 +118,8 @@ public enum Inflate {
         }
     }
 
-    static func isTruncation(_ fault: InflateFault) -> Bool {
-        if case .corrupt(.truncated, _) = fault { return true }
+    static func isTruncation(_ fault: InflateFault?) -> Bool {
+        if case .corrupt(.truncated, _)? = fault { return true }
         return false
     }
 

@@ -39,7 +39,7 @@ final class Inflater {
             emptyInput = e
             reader = BitReader(base: UnsafePointer(e), count: 0)
         }
-        output = InflateOutput(initialCapacity: initialCapacity, limit: max(0, maxOutput))
+        output = InflateOutput(initialCapacity: initialCapacity, limit: maxOutput)
     }
 
     deinit {

@@ -16,7 +16,9 @@ public struct ZipEntry: Sendable, Equatable {
     public let flags: UInt16
     /// The CRC-32 of the uncompressed data, from the central directory.
     public let crc32: UInt32
+    /// Bytes the entry occupies in the archive after its local header (ZIP64 values applied).
     public let compressedSize: Int
+    /// Bytes the entry declares it holds; `read` produces exactly this many or throws.
     public let uncompressedSize: Int
     /// Offset of the local file header in the archive bytes (corrected for any prefix data).
     public let localHeaderOffset: Int
