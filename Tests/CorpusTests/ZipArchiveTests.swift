@@ -68,6 +68,11 @@ import TestSupport
         #expect(try prefixed.read(named: "inner.txt")?.count == 1000)
     }
 
+    @Test func emptyArchive() throws {
+        let zip = try ZipArchive(bytes: ZipBuilder().build().bytes) // just the 22-byte end record
+        #expect(zip.entries.isEmpty && zip.entry(named: "") == nil)
+    }
+
     @Test func signatureInsideCommentIsNotTheEnd() throws {
         var b = ZipBuilder()
         b.stored("a.txt", Array("hello".utf8))
