@@ -107,17 +107,29 @@ struct InflateOutput {
     /// a header must not reserve gigabytes before a single byte is decoded.
     static let maxInitialCapacity = 64 << 20
 
+    /// False when `base` is the caller's buffer (see `init(into:limit:)`), which we never free.
+    let owned: Bool
+
     init(initialCapacity: Int, limit: Int) {
         // Keep `limit + slack` and `count + length` far from overflow whatever the caller passes.
         self.limit = max(0, min(limit, Int.max >> 2))
         capacity = max(0, min(initialCapacity, self.limit, Self.maxInitialCapacity))
         base = .allocate(capacity: capacity + Self.slack)
+        owned = true
+    }
+
+    /// Writes into the caller's buffer, which must hold `limit + slack` bytes; never grows.
+    init(into buffer: UnsafeMutablePointer<UInt8>, limit: Int) {
+        self.limit = limit
+        capacity = limit
+        base = buffer
+        owned = false
     }
 
     /// Makes room for `needed` bytes in total.
     /// - Returns: false when that would exceed `limit`.
     mutating func grow(toHold needed: Int) -> Bool {
-        if needed > limit { return false }
+        if needed > limit || !owned { return false }
         let newCapacity = min(limit, max(needed, capacity > limit / 2 ? limit : capacity * 2, 4096))
         let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity + Self.slack)
         fresh.update(from: base, count: count)
@@ -129,5 +141,5 @@ struct InflateOutput {
 
     func array() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    func free() { base.deallocate() }
+    func free() { if owned { base.deallocate() } }
 }

@@ -108,14 +108,33 @@ public enum Inflate {
     /// after the final block) and why it stopped early, if it did.
     static func decode(_ input: UnsafeRawBufferPointer, maxOutput: Int, expectedSize: Int?)
         -> (bytes: [UInt8], end: Int, fault: InflateFault?) {
+        if let exact = expectedSize, exact == maxOutput, exact >= 0, exact <= Int.max >> 2 {
+            return decode(input, exactly: exact)
+        }
         let guess = expectedSize ?? min(input.count, Int.max / 8) * 4
-        let inflater = Inflater(input: input, maxOutput: maxOutput, initialCapacity: max(guess, 256))
+        let inflater = Inflater(input: input, output: InflateOutput(initialCapacity: max(guess, 256), limit: maxOutput))
         do {
             try inflater.run()
             return (inflater.output.array(), inflater.reader.pos, nil)
         } catch {
             return (inflater.output.array(), inflater.reader.pos, error)
         }
+    }
+
+    /// When the size is known and is also the limit (ZIP entries), the output can never grow:
+    /// decode straight into the result array and skip the final copy, halving peak memory.
+    private static func decode(_ input: UnsafeRawBufferPointer, exactly size: Int)
+        -> (bytes: [UInt8], end: Int, fault: InflateFault?) {
+        var end = 0
+        var fault: InflateFault?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size + InflateOutput.slack) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            let inflater = Inflater(input: input, output: InflateOutput(into: base, limit: size))
+            do throws(InflateFault) { try inflater.run() } catch { fault = error }
+            end = inflater.reader.pos
+            count = inflater.output.count
+        }
+        return (bytes, end, fault)
     }
 
     static func isTruncation(_ fault: InflateFault?) -> Bool {

@@ -29,8 +29,8 @@ final class Inflater {
 
     /// - Parameters:
     ///   - input: the compressed bytes; must outlive this object.
-    ///   - initialCapacity: the expected output size, if known (it is only a hint).
-    init(input: UnsafeRawBufferPointer, maxOutput: Int, initialCapacity: Int) {
+    ///   - output: where decoded bytes go (it owns or borrows its buffer).
+    init(input: UnsafeRawBufferPointer, output: InflateOutput) {
         if let b = input.baseAddress, input.count > 0 {
             emptyInput = nil
             reader = BitReader(base: b.assumingMemoryBound(to: UInt8.self), count: input.count)
@@ -39,7 +39,7 @@ final class Inflater {
             emptyInput = e
             reader = BitReader(base: UnsafePointer(e), count: 0)
         }
-        output = InflateOutput(initialCapacity: initialCapacity, limit: maxOutput)
+        self.output = output
     }
 
     deinit {
