@@ -57,13 +57,14 @@ enum HuffmanTable {
         (1 << primaryBits) + symbols * (1 << max(0, 15 - primaryBits))
     }
 
-    /// Fills `table` from `lengths[0..<count]` (0 = symbol unused). Every decodable bit pattern of
-    /// the primary width gets an entry; patterns no code uses decode to `invalid`.
-    /// Returns nil on success, or why the lengths are rejected: `.oversubscribed` or
-    /// `.incomplete` for an impossible set of lengths. As in zlib,
-    ///   an incomplete code is accepted only when it is a lone 1-bit code (RFC 1951 allows a
-    ///   single distance code), and an all-zero set builds a table where every code is invalid.
-    ///   `scratch` must hold 32 + `count` Ints.
+    /// Fills `table` from `lengths[0..<count]` (0 = symbol unused). Every bit pattern of the
+    /// primary width gets an entry; patterns no code uses decode to `invalid`. `scratch` must
+    /// hold 32 + `count` Ints.
+    ///
+    /// As in zlib, an incomplete code is accepted only when it is a lone 1-bit code (RFC 1951
+    /// allows a single distance code), and an all-zero set builds a table where every code is
+    /// invalid (a block with literals only needs no distance codes).
+    /// - Returns: nil on success, else `.oversubscribed` or `.incomplete`.
     static func build(
         lengths: UnsafePointer<UInt8>, count: Int, primaryBits: Int, alphabet: HuffmanAlphabet,
         table: UnsafeMutablePointer<UInt32>, capacity: Int, scratch: UnsafeMutablePointer<Int>,
