@@ -11,7 +11,7 @@ public enum SentenceSplitter {
 
     /// The sentences of `text`, trimmed, in order. A text without terminators is one sentence.
     public static func split(_ text: String) -> [String] {
-        let chars = Array(text)
+        let chars = Array(text.unicodeScalars)
         var out: [String] = []
         var start = 0
         var i = 0
@@ -24,20 +24,21 @@ public enum SentenceSplitter {
             }
             guard c == "." || c == "!" || c == "?" || c == "。" else { i += 1; continue }
             var end = i + 1
-            while end < chars.count, "\"'”’)]".contains(chars[end]) { end += 1 }
+            while end < chars.count, closers.contains(chars[end]) { end += 1 }
             guard end < chars.count else { break }
             guard chars[end] == " " || chars[end] == "\t" else { i = end; continue }
             var next = end
             while next < chars.count, chars[next] == " " || chars[next] == "\t" { next += 1 }
             guard next < chars.count else { break }
             let n = chars[next]
-            let startsSentence = n.isUppercase || n.isNumber || "\"'“‘([".contains(n) || !n.isLetter && !n.isNumber && n != ","
+            let np = n.properties
+            let startsSentence = np.isUppercase || np.numericType != nil || openers.contains(n) || !np.isAlphabetic && np.numericType == nil && n != ","
             if c == "." {
                 // The word before the period: an abbreviation or a single initial does not end a sentence.
                 var w = i - 1
-                while w >= start, chars[w].isLetter || chars[w] == "." { w -= 1 }
-                let word = String(chars[(w + 1)..<i]).lowercased()
-                if abbreviations.contains(word) || (word.count == 1 && word.first?.isLetter == true && n.isUppercase) {
+                while w >= start, chars[w].properties.isAlphabetic || chars[w] == "." { w -= 1 }
+                let word = String(String.UnicodeScalarView(chars[(w + 1)..<i])).lowercased()
+                if abbreviations.contains(word) || (word.count == 1 && word.first?.isLetter == true && np.isUppercase) {
                     i = end; continue
                 }
             }
@@ -53,8 +54,11 @@ public enum SentenceSplitter {
         return out
     }
 
-    private static func append(_ s: ArraySlice<Character>, _ out: inout [String]) {
-        let t = String(s).trimmingCharacters()
+    private static let closers: Set<Unicode.Scalar> = ["\"", "'", "”", "’", ")", "]"]
+    private static let openers: Set<Unicode.Scalar> = ["\"", "'", "“", "‘", "(", "["]
+
+    private static func append(_ s: ArraySlice<Unicode.Scalar>, _ out: inout [String]) {
+        let t = String(String.UnicodeScalarView(s)).trimmingCharacters()
         if !t.isEmpty { out.append(t) }
     }
 }

@@ -48,8 +48,14 @@ public enum PorterStemmer {
     }
 
     private static func ends(_ w: [UInt8], _ s: String) -> Bool {
-        let b = Array(s.utf8)
-        return w.count >= b.count && Array(w[(w.count - b.count)...]) == b
+        // Compared in place: this runs for every rule of every word, so it must not allocate.
+        var s = s
+        return s.withUTF8 { b in
+            guard w.count >= b.count else { return false }
+            let off = w.count - b.count
+            for i in 0..<b.count where w[off + i] != b[i] { return false }
+            return true
+        }
     }
 
     /// Replaces suffix `s` with `r` when the stem before it has measure > `minM`.
@@ -59,7 +65,7 @@ public enum PorterStemmer {
         let stemEnd = w.count - s.utf8.count
         if measure(w, stemEnd) > minM {
             w.removeLast(s.utf8.count)
-            w.append(contentsOf: Array(r.utf8))
+            w.append(contentsOf: r.utf8)
         }
         return true
     }

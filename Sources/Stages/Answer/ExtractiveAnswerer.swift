@@ -95,7 +95,8 @@ public struct ExtractiveAnswerer: Sendable {
         var candidates: [Candidate] = []
         for (h, hit) in hits.prefix(options.passages).enumerated() {
             let sentences = SentenceSplitter.split(hit.text)
-            let termSets = sentences.map { Set(Analyzer.terms($0)) }
+            let sequences = sentences.map(Analyzer.terms)
+            let termSets = sequences.map(Set.init)
             let headingTerms = Set(Analyzer.terms(hit.headingPath))
             for (k, s) in sentences.enumerated() {
                 let own = termSets[k]
@@ -106,7 +107,7 @@ public struct ExtractiveAnswerer: Sendable {
                 let ctx = qTerms.reduce(0) { $0 + (context.contains($1) ? idf[$1] ?? 0 : 0) } / max(totalIDF, 1e-9)
                 let recall = Double(qTerms.filter(own.contains).count) / Double(qTerms.count)
                 let typeMatch = qType.matches(s) ? 1.0 : 0.0
-                let phrase = Self.longestOrderedRun(qSequence, in: Analyzer.terms(s))
+                let phrase = Self.longestOrderedRun(qSequence, in: sequences[k])
                 let f = AnswerFeatures(coverage: cov, contextCoverage: ctx, termRecall: recall, typeMatch: typeMatch,
                                        rankPrior: 1 / Double(1 + h), margin: margin, phraseMatch: phrase, sentenceMargin: 0)
                 let score = 2.0 * cov + 0.8 * ctx + 0.5 * typeMatch + 0.4 * f.rankPrior + 0.6 * phrase
