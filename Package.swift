@@ -35,7 +35,7 @@ let package = Package(
         module("XML", ["CLibXML2"]),
         module("JSON"),
         module("Config"),
-        module("Corpus", ["XML", "Posix"]),
+        module("Corpus", ["XML", "Posix", "JSON"]),
         module("Index", ["SQLite", "Corpus", "Posix"]),
         module("Tensor"),
         module("GGUF", ["Posix"]),

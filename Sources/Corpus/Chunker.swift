@@ -1,4 +1,4 @@
-// Structure-aware chunking: a chunk never crosses a heading, carries its heading path, keeps a
+// Structure-aware chunking: a chunk never crosses a heading or a page, carries its heading path, keeps a
 // table's caption with its rows and never cuts a row, and splits an over-long paragraph only at
 // sentence boundaries (with optional sentence overlap).
 
@@ -77,7 +77,13 @@ struct ChunkBuilder {
         size += text.count + 1
     }
 
+    /// A chunk stays on one page, so a page citation covers all of it.
+    mutating func breakAtPage(_ span: SourceSpan) {
+        if let page = span.page, let current = pieces.last?.span.page, page != current { flush() }
+    }
+
     mutating func addText(_ text: String, span: SourceSpan) {
+        breakAtPage(span)
         let n = text.count
         if size + n <= options.maxChars { add(text, span); return }
         if n <= options.maxChars { flush(); add(text, span); return }
@@ -109,6 +115,7 @@ struct ChunkBuilder {
     }
 
     mutating func addTable(caption: String?, rows: [String], span: SourceSpan) {
+        breakAtPage(span)
         let whole = ([caption].compactMap { $0 } + rows).joined(separator: "\n")
         if size + whole.count <= options.maxChars { add(whole, span); return }
         flush()

@@ -36,7 +36,7 @@ enum IngestKinds {
                 let (text, _) = try TextDecoding.decode(f.bytes, path: f.path)
                 return MarkdownExtractor.extract(text)
             },
-        ]
+        ] + DataFormats.specs
     }
 
     static func register(into r: Registry, _ env: StageEnvironment) {
@@ -63,6 +63,8 @@ enum IngestKinds {
                 outputs: [OutputSpec("document", Port.document)],
                 make: { cfg in ExtractStageKind(kind: spec.kind, match: cfg.strings("match").map(Glob.init), extract: spec.extract) }))
         }
+
+        r.register(ExecExtract.kind)
 
         r.register(StageKind(
             name: "chunk", summary: "structure-aware chunks with heading paths", pipelines: ["ingest"], role: .transform,

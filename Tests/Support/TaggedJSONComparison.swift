@@ -3,9 +3,9 @@
 // fractional-second padding, everything else exactly.
 import Foundation
 
-enum TaggedJSONComparison {
+public enum TaggedJSONComparison {
     /// nil when equal, else where and how they differ.
-    static func difference(_ actual: Any, _ expected: Any, path: String = "") -> String? {
+    public static func difference(_ actual: Any, _ expected: Any, path: String = "") -> String? {
         if let e = expected as? [String: Any] {
             guard let a = actual as? [String: Any] else { return "\(display(path)): expected a table/tagged value, got \(actual)" }
             if let type = e["type"] as? String, let value = e["value"] as? String, e.count == 2 {
