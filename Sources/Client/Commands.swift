@@ -50,7 +50,12 @@ public enum Commands {
     static func dispatch(_ inv: Invocation) throws -> Int32 {
         switch inv.command.first ?? "" {
         case "ask": return try ask(inv)
-        case "ingest": return try ingest(inv)
+        case "ingest": return try ingest(inv, method: "ingest")
+        case "watch": return try ingest(inv, method: "watch")
+        case "unwatch": return try simple(inv, method: "unwatch", params: ["path": .string(absolute(inv.positionals[0]))]) { r in
+            let w = r["watching"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return "Stopped watching. Still watching: \(w.isEmpty ? "nothing" : w.joined(separator: ", "))\n"
+        }
         case "forget": return try simple(inv, method: "forget", params: ["path": .string(absolute(inv.positionals[0]))]) {
             "Forgot \($0["removed"]?.intValue ?? 0) document(s); generation \($0["generation"]?.intValue ?? 0)\n"
         }
@@ -92,7 +97,7 @@ public enum Commands {
         return 0
     }
 
-    static func ingest(_ inv: Invocation) throws -> Int32 {
+    static func ingest(_ inv: Invocation, method: String) throws -> Int32 {
         let path = absolute(inv.positionals[0])
         guard FileSystem.exists(path) else {
             throw ClientError.file(path: path, reason: "no such file or folder")
@@ -101,13 +106,15 @@ public enum Commands {
         defer { client.close() }
         let live = !inv.json && Identity.isStandardOutputTerminal
         var drew = false
-        let result = try client.call("ingest", JSONObject([("path", .string(path))])) { method, p in
-            guard live, method == "progress" else { return }
+        let result = try client.call(method, JSONObject([("path", .string(path))])) { event, p in
+            guard live, event == "progress" else { return }
             Console.output("\r\u{1B}[K" + Render.progress(p))
             drew = true
         }
         if drew { Console.output("\r\u{1B}[K") }
-        Console.output(inv.json ? result.pretty() + "\n" : Render.ingest(result))
+        var text = Render.ingest(result)
+        if method == "watch" { text += "Watching \(path) for changes.\n" }
+        Console.output(inv.json ? result.pretty() + "\n" : text)
         return 0
     }
 

@@ -86,6 +86,15 @@ public final class Daemon: @unchecked Sendable {
             throw DaemonError.socket(path: config.socket, reason: "\(error)")
         }
         server = s
+        for root in config.watch {
+            do {
+                let real = (try? FileSystem.realPath(root)) ?? root
+                _ = try d.runIngest(root: real, scope: nil)
+                try d.startWatching(real)
+            } catch {
+                log.error("watch-failed", [("root", root), ("reason", "\(error)")])
+            }
+        }
         log.info("started", [("pid", Identity.processID), ("socket", config.socket), ("index", config.index),
                              ("pipelines", config.pipelines), ("mode", String(opts.mode, radix: 8))])
     }
@@ -109,6 +118,7 @@ public final class Daemon: @unchecked Sendable {
     /// Stops accepting, lets in-flight requests finish, removes the socket.
     public func stop() {
         dispatcher?.stopping.set()
+        dispatcher?.watcher?.stop()
         let left = server?.drain(timeoutMs: config.drainTimeoutMs) ?? 0
         log.info("stopped", [("unfinished", left)])
         server = nil

@@ -21,6 +21,8 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
     var onShutdown: @Sendable () -> Void = {}
     /// Set when draining: long ingests stop between files.
     let stopping = Flag()
+    private(set) var watcher: Watcher?
+    private let watcherLock = PthreadMutex()
     var info: JSONObject = JSONObject()
 
     public static let maxQuestionCharacters = 4096
@@ -47,6 +49,8 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
             case "status": result = try status(params)
             case "reload": result = try reload(params, context)
             case "shutdown": result = try shutdown(params, context)
+            case "watch": result = try watch(params, context)
+            case "unwatch": result = try unwatch(params, context)
             default:
                 throw WireError.failure(.EMETHOD, "unknown method '\(request.method)'",
                                         JSONObject([("methods", .array(Self.methods.map { .string($0) }))]))
@@ -62,7 +66,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         }
     }
 
-    static let methods = ["ask", "ingest", "forget", "status", "reload", "shutdown"]
+    static let methods = ["ask", "ingest", "forget", "status", "reload", "shutdown", "watch", "unwatch"]
 
     /// The asker's identity for access filtering; nil in process (tests, no socket).
     func viewer(_ context: RequestContext) -> Viewer? {
@@ -93,21 +97,84 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         }
     }
 
+    /// The absolute, symlink-resolved path a request names.
+    func existingPath(_ params: Params, _ method: String) throws -> String {
+        let raw = try params.string("path")
+        guard raw.hasPrefix("/") else { throw WireError.failure(.EPARAMS, "\(method): path must be absolute, found '\(raw)'") }
+        guard FileSystem.exists(raw) else { throw WireError.failure(.ENOENT, "\(method): \(raw) does not exist") }
+        return (try? FileSystem.realPath(raw)) ?? raw
+    }
+
     func ingest(_ params: Params, _ context: RequestContext) throws -> JSON {
         try params.allowOnly(["path"])
         try requireOwner(context, "ingest")
-        let raw = try params.string("path")
-        guard raw.hasPrefix("/") else { throw WireError.failure(.EPARAMS, "ingest: path must be absolute, found '\(raw)'") }
-        guard FileSystem.exists(raw) else { throw WireError.failure(.ENOENT, "ingest: \(raw) does not exist") }
-        let root = (try? FileSystem.realPath(raw)) ?? raw
+        let root = try existingPath(params, "ingest")
+        return try runIngest(root: root, scope: nil, progress: { p in context.notify("progress", p.json()) }).json()
+    }
+
+    /// Runs one ingest through the single ingest slot (EBUSY when too many wait).
+    func runIngest(root: String, scope: [String]?, progress: @escaping (IngestProgress) -> Void = { _ in }) throws -> IngestReport {
         let runner = IngestRunner(env: env, pipeline: pipelines.snapshot.ingest)
         let report = try ingests.run {
-            try runner.run(root: root, progress: { p in context.notify("progress", p.json()) }, shouldStop: { [stopping] in stopping.isSet })
+            try runner.run(root: root, scope: scope, progress: progress, shouldStop: { [stopping] in stopping.isSet })
         }
-        log.info("ingested", [("root", root), ("files", report.files), ("added", report.added), ("changed", report.changed),
-                              ("removed", report.removed), ("skipped", report.skipped), ("failed", report.failed),
-                              ("generation", report.generation)])
-        return report.json()
+        let changed = report.added + report.changed + report.linked + report.removed
+        log.log(scope != nil && changed == 0 ? .debug : .info, scope == nil ? "ingested" : "synced",
+                [("root", root), ("files", report.files), ("added", report.added), ("changed", report.changed),
+                 ("removed", report.removed), ("skipped", report.skipped), ("failed", report.failed),
+                 ("generation", report.generation)])
+        return report
+    }
+
+    /// Ingests `root`, then keeps it in sync with inotify.
+    func watch(_ params: Params, _ context: RequestContext) throws -> JSON {
+        try params.allowOnly(["path"])
+        try requireOwner(context, "watch")
+        let root = try existingPath(params, "watch")
+        guard FileSystem.isDirectory(root) else { throw WireError.failure(.EPARAMS, "watch: \(root) is not a folder") }
+        let report = try runIngest(root: root, scope: nil, progress: { p in context.notify("progress", p.json()) })
+        try startWatching(root)
+        var o = report.json().objectValue ?? JSONObject()
+        o["watching"] = .array((watcher?.watchedRoots ?? []).map { .string($0) })
+        return .object(o)
+    }
+
+    func unwatch(_ params: Params, _ context: RequestContext) throws -> JSON {
+        try params.allowOnly(["path"])
+        try requireOwner(context, "unwatch")
+        let raw = try params.string("path")
+        let root = (try? FileSystem.realPath(raw)) ?? raw
+        guard let w = watcher, w.watchedRoots.contains(root) else { throw WireError.failure(.ENOENT, "unwatch: \(root) is not watched") }
+        w.unwatch(root)
+        return .object(JSONObject([("watching", .array(w.watchedRoots.map { .string($0) }))]))
+    }
+
+    /// Creates the watcher on first use and adds `root` to it.
+    func startWatching(_ root: String) throws {
+        let w: Watcher = try watcherLock.withLock {
+            if let w = watcher { return w }
+            let w = try Watcher(log: log) { [weak self] root, scope in self?.syncWatched(root: root, scope: scope) }
+            watcher = w
+            return w
+        }
+        do { try w.watch(root) } catch {
+            throw WireError.failure(.EIO, "watch: cannot watch \(root): \(error) (raise fs.inotify.max_user_watches?)")
+        }
+    }
+
+    /// Applies file-change events; waits for the ingest slot instead of giving up when it is busy.
+    func syncWatched(root: String, scope: [String]?) {
+        while !stopping.isSet {
+            do {
+                _ = try runIngest(root: root, scope: scope)
+                return
+            } catch let e as WireError where e.code == .EBUSY {
+                Threads.sleep(ms: 200)
+            } catch {
+                log.error("sync-failed", [("root", root), ("reason", "\(error)")])
+                return
+            }
+        }
     }
 
     func forget(_ params: Params, _ context: RequestContext) throws -> JSON {
@@ -148,6 +215,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         o["ingests"] = .object(JSONObject([("running", .int(Int64(i.active))), ("queued", .int(Int64(i.queued)))]))
         o["rss_bytes"] = .int(Int64(Identity.residentBytes()))
         if let r = s.lastReport, let j = try? JSON.parse(r) { o["last_ingest"] = j }
+        o["watching"] = .array((watcher?.watchedRoots ?? []).map { .string($0) })
         return .object(o)
     }
 

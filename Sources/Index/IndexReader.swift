@@ -58,8 +58,10 @@ public final class IndexReader {
     public func paths(under path: String) throws -> [String] {
         let prefix = path.hasSuffix("/") ? path : path + "/"
         return try db("list paths") {
-            try c.query("SELECT path FROM documents WHERE path = ? OR substr(path, 1, ?) = ? ORDER BY path",
-                        [.text(path), .integer(Int64(prefix.utf8.count)), .text(prefix)]).compactMap { $0.string(0) }
+            // '0' follows '/' in byte order, so [prefix, dir + "0") is exactly the folder's subtree
+            // and the path index answers it.
+            try c.query("SELECT path FROM documents WHERE path = ? OR (path >= ? AND path < ?) ORDER BY path",
+                        [.text(path), .text(prefix), .text(String(prefix.dropLast()) + "0")]).compactMap { $0.string(0) }
         }
     }
 

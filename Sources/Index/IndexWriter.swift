@@ -31,14 +31,17 @@ public final class IndexWriter {
         return g
     }
 
-    /// Every ledger entry under `root` (exact root match), keyed by path.
+    /// Every ledger entry at or under `root` (by path, whichever root ingested it), keyed by path:
+    /// syncing a folder must see files an earlier ingest of a subfolder recorded, or their
+    /// deletion would go unnoticed.
     public func ledger(root: String) throws -> [String: LedgerEntry] {
-        try db("read ledger") {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return try db("read ledger") {
             var out: [String: LedgerEntry] = [:]
             for r in try c.query("""
                 SELECT path, root, size, mtime_ns, sha256, uid, gid, mode, extractor, status, reason, content_id, generation
-                FROM documents WHERE root = ?
-                """, [.text(root)]) {
+                FROM documents WHERE path = ? OR (path >= ? AND path < ?)
+                """, [.text(root), .text(prefix), .text(String(prefix.dropLast()) + "0")]) {
                 let e = Self.entry(r)
                 out[e.path] = e
             }

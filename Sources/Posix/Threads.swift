@@ -67,3 +67,12 @@ public final class Condition: @unchecked Sendable {
         return try body()
     }
 }
+
+extension Threads {
+    /// Sleeps the calling (dedicated) thread.
+    public static func sleep(ms: Int) {
+        var want = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
+        var left = timespec()
+        while nanosleep(&want, &left) == -1 && errno == EINTR { want = left }
+    }
+}

@@ -27,6 +27,13 @@ enum Arguments {
                     New and changed files are read and indexed, unchanged ones are skipped by stat alone,
                     and files no longer present are removed. Shows progress when stdout is a terminal.
                     """),
+        CommandSpec(path: ["watch"], arguments: "DIR", summary: "ingest a folder, then keep it in sync as files change",
+                    positionals: 1, variadic: false, options: [], details: """
+                    Changes are picked up with inotify (recursively, debounced; moves handled; a queue
+                    overflow triggers a full rescan). `watch = [...]` in etc/nerved.toml does the same at start-up.
+                    """),
+        CommandSpec(path: ["unwatch"], arguments: "DIR", summary: "stop keeping a folder in sync (its documents stay indexed)",
+                    positionals: 1, variadic: false, options: [], details: ""),
         CommandSpec(path: ["forget"], arguments: "PATH", summary: "remove a file or folder from the index",
                     positionals: 1, variadic: false, options: [], details: ""),
         CommandSpec(path: ["status"], arguments: "", summary: "show the index and daemon state",

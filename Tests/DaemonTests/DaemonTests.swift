@@ -196,3 +196,44 @@ import Wire
         #expect(throws: WireError.self) { try WireClient(path: h.socket) }
     }
 }
+
+@Suite struct WatchTests {
+    /// Polls `ask` until `check` holds or 10 s pass (watch syncs are debounced by 300 ms).
+    func eventually(_ h: DaemonHarness, _ question: String, _ check: (JSON) -> Bool) throws -> Bool {
+        for _ in 0..<100 {
+            if let a = try? h.call("ask", ["question": .string(question)]), check(a) { return true }
+            Threads.sleep(ms: 100)
+        }
+        return false
+    }
+
+    @Test func watchedFolderFollowsCreatesEditsMovesAndDeletes() throws {
+        let h = try DaemonHarness(.live)
+        let root = try h.makeFolder(["a.md": "# Start\n\nThe office opens at nine."])
+        let r = try h.call("watch", ["path": .string(root)])
+        #expect(r["added"] == 1)
+        #expect(r["watching"]?.arrayValue?.count == 1)
+
+        try FileSystem.makeDirectories(root + "/new/deeper")
+        try FileSystem.writeAtomically(root + "/new/deeper/b.md", Array("Flamingos arrive in spring.".utf8))
+        #expect(try eventually(h, "When do flamingos arrive?") { $0["answer"]?.stringValue?.contains("spring") == true })
+
+        try FileSystem.writeAtomically(root + "/a.md", Array("# Start\n\nThe office now opens at ten.".utf8))
+        #expect(try eventually(h, "When does the office open?") { $0["answer"]?.stringValue?.contains("ten") == true })
+
+        try FileSystem.rename(root + "/new/deeper/b.md", to: root + "/b-moved.md")
+        #expect(try eventually(h, "When do flamingos arrive?") {
+            $0["citations"]?[0]?["path"]?.stringValue == root + "/b-moved.md"
+        })
+
+        try FileSystem.remove(root + "/b-moved.md")
+        #expect(try eventually(h, "flamingos") { a in
+            !(a["citations"]?.arrayValue ?? []).contains { $0["path"]?.stringValue?.hasSuffix("b-moved.md") == true }
+        })
+        let s = try h.call("status")
+        #expect(s["documents"] == 1)
+        #expect(s["watching"]?[0]?.stringValue == root)
+        _ = try h.call("unwatch", ["path": .string(root)])
+        #expect(try h.call("status")["watching"]?.arrayValue?.isEmpty == true)
+    }
+}

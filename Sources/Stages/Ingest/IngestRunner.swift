@@ -22,10 +22,12 @@ public final class IngestRunner: @unchecked Sendable {
         (pipeline.first(kind: "walk")?.stage as? WalkStage)?.options ?? WalkOptions()
     }
 
-    /// Syncs the index with `root` (an absolute path to a folder or file).
+    /// Syncs the index with `root` (an absolute path to a folder or file). With `scope`, only
+    /// those paths under the root are looked at (files, or folders walked recursively; paths
+    /// that no longer exist are removed) — how file-change events are applied.
     /// - Throws: `StagesError.badRoot` when the root cannot be walked; index errors when the
     ///   database fails (the files committed so far stay committed).
-    public func run(root: String, progress: @escaping (IngestProgress) -> Void = { _ in },
+    public func run(root: String, scope: [String]? = nil, progress: @escaping (IngestProgress) -> Void = { _ in },
                     shouldStop: @escaping () -> Bool = { false }) throws -> IngestReport {
         let start = ContinuousClock.now
         let startNs = WallClock.nanoseconds()
@@ -34,7 +36,21 @@ public final class IngestRunner: @unchecked Sendable {
             throw StagesError.badRoot(path: root, reason: FileSystem.exists(root) ? "not a folder or regular file" : "no such file or folder")
         }
         let options = walkOptions
-        let (files, walkProblems) = Walker.walk(root: root, options: options)
+        var files: [WalkedFile] = []
+        var walkProblems: [WalkProblem] = []
+        if let scope {
+            for path in Set(scope) where path == root || path.hasPrefix(root + "/") {
+                guard FileSystem.exists(path) else { continue }
+                let rel = path == root ? "" : String(path.dropFirst(root.count + 1))
+                let (f, p) = Walker.walk(root: path, options: options, relativePrefix: rel)
+                files += f
+                walkProblems += p
+            }
+            var seen = Set<String>()
+            files = files.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
+        } else {
+            (files, walkProblems) = Walker.walk(root: root, options: options)
+        }
         report.files = files.count
         for p in walkProblems { report.problems.append(IngestProblem(path: p.path, status: "skipped", reason: p.reason)) }
 
@@ -54,7 +70,11 @@ public final class IngestRunner: @unchecked Sendable {
             if !report.cancelled {
                 // Removals come last so a renamed file can take over its old content first.
                 let present = Set(files.map(\.path))
-                for path in ledger.keys.sorted() where !present.contains(path) {
+                let inScope: (String) -> Bool = { path in
+                    guard let scope else { return true }
+                    return scope.contains { path == $0 || path.hasPrefix($0 + "/") }
+                }
+                for path in ledger.keys.sorted() where !present.contains(path) && inScope(path) {
                     if try w.remove(path: path) { report.removed += 1 }
                 }
             }

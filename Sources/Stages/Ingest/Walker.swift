@@ -16,8 +16,20 @@ public struct WalkProblem: Sendable {
 }
 
 public enum Walker {
+    /// Whether `relative` or any folder above it is excluded (for paths reached without a walk,
+    /// e.g. from file-change events).
+    public static func isExcluded(_ relative: String, options: WalkOptions) -> Bool {
+        let parts = relative.split(separator: "/")
+        for k in parts.indices {
+            let prefix = parts[...k].joined(separator: "/")
+            if options.exclude.contains(where: { $0.matches(prefix) }) { return true }
+        }
+        return false
+    }
+
     /// Files under `root` (a folder or a single file), sorted by path for stable progress.
-    public static func walk(root: String, options: WalkOptions) -> (files: [WalkedFile], problems: [WalkProblem]) {
+    /// `relativePrefix` is `root`'s path relative to the ingest root, for include/exclude rules.
+    public static func walk(root: String, options: WalkOptions, relativePrefix: String = "") -> (files: [WalkedFile], problems: [WalkProblem]) {
         var files: [WalkedFile] = []
         var problems: [WalkProblem] = []
         var visited = Set<[UInt64]>()
@@ -25,11 +37,15 @@ public enum Walker {
             return ([], [WalkProblem(path: root, reason: "cannot stat")])
         }
         if top.kind == .regular {
-            let name = root.split(separator: "/").last.map(String.init) ?? root
+            let name = relativePrefix.isEmpty ? (root.split(separator: "/").last.map(String.init) ?? root) : relativePrefix
+            if !relativePrefix.isEmpty, isExcluded(name, options: options) || !options.include.contains(where: { $0.matches(name) }) {
+                return ([], [])
+            }
             return ([WalkedFile(path: root, relative: name, status: top)], [])
         }
+        if !relativePrefix.isEmpty && isExcluded(relativePrefix, options: options) { return ([], []) }
         visited.insert([top.device, top.inode])
-        var stack: [(path: String, relative: String)] = [(root, "")]
+        var stack: [(path: String, relative: String)] = [(root, relativePrefix)]
         while let (dir, rel) = stack.popLast().map({ ($0.path, $0.relative) }) {
             let names: [String]
             do { names = try FileSystem.list(dir) } catch {
