@@ -5,17 +5,38 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
     public let pattern: String
     private let parts: [Character]
     private let matchesWholePath: Bool
+    /// The shapes nearly every real pattern has ("*.md", ".*", "node_modules", "README*"),
+    /// matched without building character arrays: walks test every file against every pattern.
+    private enum Fast: Equatable { case literal(String), suffix(String), prefix(String), none }
+    private let fast: Fast
 
     public init(_ pattern: String) {
         self.pattern = pattern
         parts = Array(pattern)
         matchesWholePath = pattern.contains("/")
+        let special: Set<Character> = ["*", "?", "["]
+        let body = pattern.filter { !special.contains($0) }
+        if matchesWholePath { fast = .none }
+        else if !pattern.contains(where: special.contains) { fast = .literal(pattern) }
+        else if pattern.hasPrefix("*"), !pattern.hasPrefix("**"), body.count == pattern.count - 1 { fast = .suffix(body) }
+        else if pattern.hasSuffix("*"), !pattern.hasSuffix("**"), body.count == pattern.count - 1 { fast = .prefix(body) }
+        else { fast = .none }
     }
 
     public var description: String { pattern }
 
     /// Whether `relativePath` (folders separated by '/') matches.
     public func matches(_ relativePath: String) -> Bool {
+        if fast != .none {
+            let name = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")).map { relativePath[relativePath.index(after: $0)...] }
+                ?? Substring(relativePath)
+            switch fast {
+            case let .literal(l): return name == l
+            case let .suffix(x): return name.hasSuffix(x)
+            case let .prefix(x): return name.hasPrefix(x)
+            case .none: break
+            }
+        }
         let subject: Substring = matchesWholePath ? Substring(relativePath)
             : relativePath.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(relativePath)
         return Self.match(parts[...], Array(subject)[...])

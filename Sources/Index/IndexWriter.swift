@@ -22,6 +22,23 @@ public final class IndexWriter {
     /// Starts a run: its first change will bump the generation.
     public func beginRun() { runGeneration = nil }
 
+    /// Opens a batch: the per-file changes that follow become savepoints inside one transaction,
+    /// visible (and durable) together at `commitBatch()`. Each file stays all-or-nothing; a crash
+    /// loses only the uncommitted batch.
+    public func beginBatch() throws {
+        try db("begin batch") { try c.execute("BEGIN IMMEDIATE") }
+    }
+
+    public func commitBatch() throws {
+        try db("commit batch") { if !c.isAutocommit { try c.execute("COMMIT") } }
+    }
+
+    /// Abandons the open batch (after a database error).
+    public func rollbackBatch() {
+        if !c.isAutocommit { try? c.execute("ROLLBACK") }
+        runGeneration = nil
+    }
+
     /// Bumps the generation once per run; call inside the change's transaction.
     private func changeGeneration() throws -> Int64 {
         if let g = runGeneration { return g }
@@ -33,17 +50,23 @@ public final class IndexWriter {
 
     /// Every ledger entry at or under `root` (by path, whichever root ingested it), keyed by path:
     /// syncing a folder must see files an earlier ingest of a subfolder recorded, or their
-    /// deletion would go unnoticed.
+    /// deletion would go unnoticed. Read with a row cursor: this is the whole cost of re-syncing
+    /// an unchanged folder, besides the stat calls.
     public func ledger(root: String) throws -> [String: LedgerEntry] {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         return try db("read ledger") {
             var out: [String: LedgerEntry] = [:]
-            for r in try c.query("""
+            let st = try c.prepare("""
                 SELECT path, root, size, mtime_ns, sha256, uid, gid, mode, extractor, status, reason, content_id, generation
                 FROM documents WHERE path = ? OR (path >= ? AND path < ?)
-                """, [.text(root), .text(prefix), .text(String(prefix.dropLast()) + "0")]) {
-                let e = Self.entry(r)
-                out[e.path] = e
+                """)
+            try st.each([.text(root), .text(prefix), .text(String(prefix.dropLast()) + "0")]) { r in
+                let path = r.string(0) ?? ""
+                out[path] = LedgerEntry(path: path, root: r.string(1) ?? "", size: r.int(2), mtimeNs: r.int(3), sha256: r.string(4),
+                                        uid: UInt32(truncatingIfNeeded: r.int(5)), gid: UInt32(truncatingIfNeeded: r.int(6)),
+                                        mode: UInt32(truncatingIfNeeded: r.int(7)), extractor: r.string(8),
+                                        status: LedgerStatus(rawValue: r.string(9) ?? "") ?? .failed, reason: r.string(10),
+                                        contentID: r.isNull(11) ? nil : r.int(11), generation: r.int(12))
             }
             return out
         }

@@ -182,3 +182,28 @@ extension FileSystem {
         FileDescriptor(adopting: try check("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) })
     }
 }
+
+extension FileSystem {
+    /// The entries of a folder with their `lstat` facts, read relative to the open folder
+    /// (fstatat), which saves the kernel a full path walk per entry on large trees.
+    /// Entries that vanish between readdir and stat are returned with a nil status.
+    /// - Throws: `PosixError.syscall` from opendir.
+    public static func listWithStatus(_ path: String) throws -> [(name: String, status: FileStatus?)] {
+        guard let dir = opendir(path) else {
+            throw PosixError.syscall(name: "opendir", errno: Glibc.errno, subject: path)
+        }
+        defer { closedir(dir) }
+        let fd = dirfd(dir)
+        var out: [(String, FileStatus?)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            var s = stat()
+            let ok = fstatat(fd, name, &s, AT_SYMLINK_NOFOLLOW) == 0
+            out.append((name, ok ? FileStatus(s) : nil))
+        }
+        return out
+    }
+}

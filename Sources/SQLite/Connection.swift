@@ -81,7 +81,21 @@ public final class Connection: @unchecked Sendable {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     /// `immediate` takes the write lock at the start, so a writer never fails half-way with BUSY.
+    /// Inside an open transaction it becomes a savepoint: `body`'s changes still apply or vanish
+    /// as a whole, and become visible when the outer transaction commits.
     public func transaction<T>(immediate: Bool = true, _ body: () throws -> T) throws -> T {
+        if !isAutocommit {
+            try execute("SAVEPOINT nested")
+            do {
+                let result = try body()
+                try execute("RELEASE nested")
+                return result
+            } catch {
+                try? execute("ROLLBACK TO nested")
+                try? execute("RELEASE nested")
+                throw error
+            }
+        }
         try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
             let result = try body()
@@ -92,6 +106,10 @@ public final class Connection: @unchecked Sendable {
             throw error
         }
     }
+
+    /// False while a transaction is open.
+    /// The corresponding C function is `sqlite3_get_autocommit`.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }

@@ -120,3 +120,30 @@ public struct Row: Sendable {
         return b
     }
 }
+
+/// Column access on the current row without copying the row into values first: for scans over
+/// thousands of rows (the ledger of a large folder). Valid only inside `Statement.each`.
+public struct RowCursor {
+    let handle: OpaquePointer
+
+    public func int(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
+    public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
+    public func string(_ i: Int32) -> String? {
+        guard let p = sqlite3_column_text(handle, i) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i))), as: UTF8.self)
+    }
+}
+
+extension Statement {
+    /// Binds `values`, then calls `body` for each row.
+    /// The corresponding C functions are `sqlite3_step` and `sqlite3_column_*`.
+    public func each(_ values: [SQLValue] = [], _ body: (RowCursor) throws -> Void) throws {
+        try bind(values)
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw connection.error(rc, sql: sql) }
+            try body(RowCursor(handle: handle))
+        }
+    }
+}

@@ -12,6 +12,9 @@ public final class IngestRunner: @unchecked Sendable {
     let env: StageEnvironment
     let pipeline: LinkedPipeline
 
+    /// How long a batch of per-file changes may stay uncommitted.
+    static let batchInterval = Duration.milliseconds(250)
+
     public init(env: StageEnvironment, pipeline: LinkedPipeline) {
         self.env = env
         self.pipeline = pipeline
@@ -58,29 +61,44 @@ public final class IngestRunner: @unchecked Sendable {
             w.beginRun()
             let ledger = try w.ledger(root: root)
             var lastProgress = ContinuousClock.now
-            for (i, file) in files.enumerated() {
-                if shouldStop() { report.cancelled = true; break }
-                if ContinuousClock.now - lastProgress > .milliseconds(200) {
-                    lastProgress = .now
-                    progress(IngestProgress(filesDone: i, filesTotal: files.count, bytesRead: report.bytesRead,
-                                            currentFile: file.path, elapsedMs: (ContinuousClock.now - start).milliseconds))
+            var lastCommit = ContinuousClock.now
+            try w.beginBatch()
+            do {
+                for (i, file) in files.enumerated() {
+                    if shouldStop() { report.cancelled = true; break }
+                    if ContinuousClock.now - lastProgress > .milliseconds(200) {
+                        lastProgress = .now
+                        progress(IngestProgress(filesDone: i, filesTotal: files.count, bytesRead: report.bytesRead,
+                                                currentFile: file.path, elapsedMs: (ContinuousClock.now - start).milliseconds))
+                    }
+                    try ingest(file, root: root, known: ledger[file.path], options: options, writer: w, report: &report)
+                    // Commit often enough that answers see new files quickly and a crash costs
+                    // little, rarely enough that commits do not dominate small files.
+                    if ContinuousClock.now - lastCommit > Self.batchInterval {
+                        try w.commitBatch()
+                        try w.beginBatch()
+                        lastCommit = .now
+                    }
                 }
-                try ingest(file, root: root, known: ledger[file.path], options: options, writer: w, report: &report)
+                if !report.cancelled {
+                    // Removals come last so a renamed file can take over its old content first.
+                    let present = Set(files.map(\.path))
+                    let inScope: (String) -> Bool = { path in
+                        guard let scope else { return true }
+                        return scope.contains { path == $0 || path.hasPrefix($0 + "/") }
+                    }
+                    for path in ledger.keys.sorted() where !present.contains(path) && inScope(path) {
+                        if try w.remove(path: path) { report.removed += 1 }
+                    }
+                }
+                report.generation = try w.generation()
+                report.elapsedMs = (ContinuousClock.now - start).milliseconds
+                try w.logIngest(root: root, startedNs: startNs, finishedNs: WallClock.nanoseconds(), report: report.json().serialized())
+                try w.commitBatch()
+            } catch {
+                w.rollbackBatch()
+                throw error
             }
-            if !report.cancelled {
-                // Removals come last so a renamed file can take over its old content first.
-                let present = Set(files.map(\.path))
-                let inScope: (String) -> Bool = { path in
-                    guard let scope else { return true }
-                    return scope.contains { path == $0 || path.hasPrefix($0 + "/") }
-                }
-                for path in ledger.keys.sorted() where !present.contains(path) && inScope(path) {
-                    if try w.remove(path: path) { report.removed += 1 }
-                }
-            }
-            report.generation = try w.generation()
-            report.elapsedMs = (ContinuousClock.now - start).milliseconds
-            try w.logIngest(root: root, startedNs: startNs, finishedNs: WallClock.nanoseconds(), report: report.json().serialized())
         }
         progress(IngestProgress(filesDone: files.count, filesTotal: files.count, bytesRead: report.bytesRead,
                                 currentFile: "", elapsedMs: report.elapsedMs))

@@ -47,16 +47,16 @@ public enum Walker {
         visited.insert([top.device, top.inode])
         var stack: [(path: String, relative: String)] = [(root, relativePrefix)]
         while let (dir, rel) = stack.popLast().map({ ($0.path, $0.relative) }) {
-            let names: [String]
-            do { names = try FileSystem.list(dir) } catch {
+            let entries: [(name: String, status: FileStatus?)]
+            do { entries = try FileSystem.listWithStatus(dir) } catch {
                 problems.append(WalkProblem(path: dir, reason: "\(error)"))
                 continue
             }
-            for name in names.sorted() {
+            for (name, status) in entries {
                 let path = dir == "/" ? "/" + name : dir + "/" + name
                 let relative = rel.isEmpty ? name : rel + "/" + name
                 if options.exclude.contains(where: { $0.matches(relative) }) { continue }
-                guard var st = try? FileSystem.status(path, followSymlinks: false) else {
+                guard var st = status else {
                     problems.append(WalkProblem(path: path, reason: "vanished or cannot stat"))
                     continue
                 }
