@@ -3,24 +3,26 @@
 
 enum MarkdownInline {
     static func plain(_ s: String) -> String {
-        var out = [Character]()
-        let c = Array(s)
+        // Scalars, not Characters: grapheme breaking is the slow part of Swift strings, and
+        // every mark we look for is a single ASCII scalar.
+        var out = String.UnicodeScalarView()
+        let c = Array(s.unicodeScalars)
         var i = 0
         out.reserveCapacity(c.count)
         while i < c.count {
             let ch = c[i]
             // Liquid/Jekyll template tags: {% ... %} and {{ ... }}.
             if ch == "{", i + 1 < c.count, c[i + 1] == "%" || c[i + 1] == "{" {
-                let close: [Character] = c[i + 1] == "%" ? ["%", "}"] : ["}", "}"]
+                let close: [Unicode.Scalar] = c[i + 1] == "%" ? ["%", "}"] : ["}", "}"]
                 if let end = find(c, close, from: i + 2) { i = end + 2; continue }
             }
-            if ch == "\\", i + 1 < c.count, "\\`*_{}[]()#+-.!|<>~\"'".contains(c[i + 1]) {
+            if ch == "\\", i + 1 < c.count, "\\`*_{}[]()#+-.!|<>~\"'".unicodeScalars.contains(c[i + 1]) {
                 out.append(c[i + 1]); i += 2; continue
             }
             if ch == "!" || ch == "[" {
                 let open = ch == "!" ? i + 1 : i
                 if open < c.count, c[open] == "[", let (text, next) = link(c, open) {
-                    out.append(contentsOf: plain(text))
+                    out.append(contentsOf: plain(text).unicodeScalars)
                     i = next
                     continue
                 }
@@ -28,13 +30,13 @@ enum MarkdownInline {
             if ch == "<" {
                 // Autolinks <http://...> keep the address; other tags are dropped.
                 if let end = c[(i + 1)...].firstIndex(of: ">"), end - i < 300 {
-                    let inner = String(c[(i + 1)..<end])
+                    let inner = String(String.UnicodeScalarView(c[(i + 1)..<end]))
                     if inner.hasPrefix("http://") || inner.hasPrefix("https://") || inner.hasPrefix("mailto:") {
-                        out.append(contentsOf: inner)
+                        out.append(contentsOf: inner.unicodeScalars)
                         i = end + 1
                         continue
                     }
-                    if let f = inner.first, f.isLetter || f == "/" || f == "!" {
+                    if let f = inner.unicodeScalars.first, f.properties.isAlphabetic || f == "/" || f == "!" {
                         i = end + 1
                         continue
                     }
@@ -42,7 +44,7 @@ enum MarkdownInline {
             }
             if ch == "*" || ch == "_" || ch == "`" || ch == "~" {
                 // Emphasis and code marks: drop runs of them, but keep intra-word underscores.
-                if ch == "_", i > 0, i + 1 < c.count, c[i - 1].isLetter || c[i - 1].isNumber, c[i + 1].isLetter || c[i + 1].isNumber {
+                if ch == "_", i > 0, i + 1 < c.count, isWordScalar(c[i - 1]), isWordScalar(c[i + 1]) {
                     out.append(ch); i += 1; continue
                 }
                 while i < c.count, c[i] == ch { i += 1 }
@@ -54,7 +56,11 @@ enum MarkdownInline {
         return decodeEntities(String(out)).collapsingWhitespace()
     }
 
-    private static func find(_ c: [Character], _ pat: [Character], from: Int) -> Int? {
+    private static func isWordScalar(_ u: Unicode.Scalar) -> Bool {
+        u.properties.isAlphabetic || u.properties.numericType != nil
+    }
+
+    private static func find(_ c: [Unicode.Scalar], _ pat: [Unicode.Scalar], from: Int) -> Int? {
         var j = from
         while j + 1 < c.count {
             if c[j] == pat[0] && c[j + 1] == pat[1] { return j }
@@ -64,7 +70,7 @@ enum MarkdownInline {
     }
 
     /// `[text](target)` or `[text][ref]` starting at the '['; returns the text and the index after.
-    private static func link(_ c: [Character], _ open: Int) -> (String, Int)? {
+    private static func link(_ c: [Unicode.Scalar], _ open: Int) -> (String, Int)? {
         var depth = 0
         var j = open
         while j < c.count {
@@ -73,8 +79,8 @@ enum MarkdownInline {
             j += 1
         }
         guard j < c.count, j + 1 < c.count else { return nil }
-        let text = String(c[(open + 1)..<j])
-        let closer: Character
+        let text = String(String.UnicodeScalarView(c[(open + 1)..<j]))
+        let closer: Unicode.Scalar
         switch c[j + 1] {
         case "(": closer = ")"
         case "[": closer = "]"
@@ -92,7 +98,7 @@ enum MarkdownInline {
     }
 
     static func decodeEntities(_ s: String) -> String {
-        guard s.contains("&") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
         var out = s
         for (e, r) in [("&nbsp;", " "), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&mdash;", "—"), ("&ndash;", "–"), ("&rsquo;", "’"), ("&lsquo;", "‘"), ("&rdquo;", "”"), ("&ldquo;", "“"), ("&hellip;", "…")] {
             out = out.replacing(e, with: r)

@@ -32,11 +32,25 @@ public enum PlainTextExtractor {
 extension StringProtocol {
     /// The string without leading and trailing whitespace (spaces, tabs, newlines, NBSP).
     public func trimmingCharacters() -> String {
-        let scalars = unicodeScalars
-        var lo = scalars.startIndex, hi = scalars.endIndex
-        while lo < hi, scalars[lo].properties.isWhitespace { lo = scalars.index(after: lo) }
-        while hi > lo, scalars[scalars.index(before: hi)].properties.isWhitespace { hi = scalars.index(before: hi) }
-        return String(String.UnicodeScalarView(scalars[lo..<hi]))
+        // ASCII fast path: most text starts and ends with ASCII, so look at bytes first.
+        let whole = Substring(self)
+        let u = whole.utf8
+        var lo = u.startIndex, hi = u.endIndex
+        while lo < hi, let b = Optional(u[lo]), b < 0x80 {
+            if b == 0x20 || (b >= 0x09 && b <= 0x0d) { lo = u.index(after: lo) } else { break }
+        }
+        while hi > lo, let b = Optional(u[u.index(before: hi)]), b < 0x80 {
+            if b == 0x20 || (b >= 0x09 && b <= 0x0d) { hi = u.index(before: hi) } else { break }
+        }
+        let inner = whole[lo..<hi]
+        let scalars = inner.unicodeScalars
+        guard let f = scalars.first, let l = scalars.last, f.properties.isWhitespace || l.properties.isWhitespace else {
+            return String(inner)
+        }
+        var a = scalars.startIndex, z = scalars.endIndex
+        while a < z, scalars[a].properties.isWhitespace { a = scalars.index(after: a) }
+        while z > a, scalars[scalars.index(before: z)].properties.isWhitespace { z = scalars.index(before: z) }
+        return String(String.UnicodeScalarView(scalars[a..<z]))
     }
 }
 
@@ -62,18 +76,24 @@ extension String {
 
     /// Runs of whitespace collapsed to one space, ends trimmed.
     public func collapsingWhitespace() -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(utf8.count)
         var pendingSpace = false
         for u in unicodeScalars {
-            if u.properties.isWhitespace {
+            let space: Bool
+            if u.value < 0x80 {
+                space = u.value == 0x20 || (u.value >= 0x09 && u.value <= 0x0d)
+            } else {
+                space = u.properties.isWhitespace
+            }
+            if space {
                 pendingSpace = !out.isEmpty
             } else {
-                if pendingSpace { out.append(" ") }
+                if pendingSpace { out.append(0x20) }
                 pendingSpace = false
-                out.unicodeScalars.append(u)
+                if u.value < 0x80 { out.append(UInt8(u.value)) } else { out.append(contentsOf: String(u).utf8) }
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
