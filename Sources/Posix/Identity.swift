@@ -64,3 +64,10 @@ public enum ProcessControl {
     /// Ends the process with `code` (only `main` decides to exit).
     public static func exit(_ code: Int32) -> Never { Glibc.exit(code) }
 }
+
+extension Identity {
+    /// Sets an environment variable for this process (and children started afterwards).
+    public static func setEnvironment(_ name: String, _ value: String) {
+        setenv(name, value, 1)
+    }
+}

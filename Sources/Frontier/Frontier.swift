@@ -1,1 +1,0 @@
-// Module Frontier: see DESIGN.md for what it owns.
