@@ -60,6 +60,9 @@ public enum Commands {
             "Forgot \($0["removed"]?.intValue ?? 0) document(s); generation \($0["generation"]?.intValue ?? 0)\n"
         }
         case "status": return try simple(inv, method: "status", params: [:], render: Render.status)
+        case "stats":
+            let params: [String: JSON] = inv.options["since"].flatMap(Double.init).map { ["since_hours": .double($0)] } ?? [:]
+            return try simple(inv, method: "stats", params: params, render: Render.stats)
         case "reload": return try simple(inv, method: "reload", params: [:]) { r in
             let w = r["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
             return "Pipelines reloaded.\n" + w.map { $0 + "\n" }.joined()
@@ -92,8 +95,21 @@ public enum Commands {
         let question = inv.positionals.joined(separator: " ")
         let client = try connect(inv)
         defer { client.close() }
-        let result = try client.call("ask", JSONObject([("question", .string(question))]))
-        Console.output(inv.json ? result.pretty() + "\n" : Render.answer(result))
+        // Model answers stream token by token to a terminal; the final rendering then adds the
+        // sources without repeating the text.
+        let live = !inv.json && Identity.isStandardOutputTerminal
+        var streamed: [String] = []
+        let result = try client.call("ask", JSONObject([("question", .string(question))])) { event, p in
+            guard live, event == "answer.token", let stage = p["stage"]?.stringValue, let text = p["text"]?.stringValue else { return }
+            if streamed.last != stage {
+                Console.output((streamed.isEmpty ? "" : "\n") + "[\(stage)] ")
+                streamed.append(stage)
+            }
+            Console.output(text)
+        }
+        if !streamed.isEmpty { Console.output("\n\n") }
+        let skipText = streamed.last == result["route"]?.stringValue && result["accepted"]?.boolValue == true
+        Console.output(inv.json ? result.pretty() + "\n" : Render.answer(result, textAlreadyShown: skipText))
         return 0
     }
 

@@ -23,12 +23,12 @@ public enum Render {
     }
 
     /// The answer, its citations, then one line of route/confidence/timing.
-    public static func answer(_ r: JSON) -> String {
+    public static func answer(_ r: JSON, textAlreadyShown: Bool = false) -> String {
         var out = ""
         let accepted = r["accepted"]?.boolValue ?? false
         let conf = r["confidence"]?.doubleValue ?? 0
         if accepted {
-            out += (r["answer"]?.stringValue ?? "") + "\n\n"
+            if !textAlreadyShown { out += (r["answer"]?.stringValue ?? "") + "\n\n" }
             for c in r["citations"]?.arrayValue ?? [] { out += "  source: " + citation(c) + "\n" }
         } else {
             out += (r["note"]?.stringValue ?? "No confident answer.") + "\n"
@@ -49,6 +49,21 @@ public enum Render {
         out += "\n  route: \(r["route"]?.stringValue ?? "?") · confidence \(number(conf)) · \(accepted ? "accepted" : "not accepted")"
         out += " · generation \(r["generation"]?.intValue ?? 0) · \(number(r["total_ms"]?.doubleValue ?? 0, digits: 1)) ms"
         if !stages.isEmpty { out += "\n  stages: " + stages.joined(separator: ", ") }
+        return out + "\n"
+    }
+
+    public static func stats(_ r: JSON) -> String {
+        let n = r["questions"]?.intValue ?? 0
+        var out = "\(n) questions · \(r["accepted"]?.intValue ?? 0) accepted · escalation rate \(number((r["escalation_rate"]?.doubleValue ?? 0) * 100, digits: 1))%\n"
+        out += "  routes: " + (r["routes"]?.objectValue.map { o in o.map { "\($0.key) \($0.value.intValue ?? 0)" }.joined(separator: ", ") } ?? "") + "\n"
+        if let l = r["latency_ms"] {
+            out += "  latency: p50 \(number(l["p50"]?.doubleValue ?? 0, digits: 1)) ms, p90 \(number(l["p90"]?.doubleValue ?? 0, digits: 1)) ms, "
+            out += "p99 \(number(l["p99"]?.doubleValue ?? 0, digits: 1)) ms\n"
+        }
+        out += "  tokens: \(r["tokens_in"]?.intValue ?? 0) in, \(r["tokens_out"]?.intValue ?? 0) out · cost $\(number(r["cost"]?.doubleValue ?? 0, digits: 4))"
+        if let all = r["all_frontier_cost"]?.doubleValue {
+            out += " · every question to the frontier model: $\(number(all, digits: 4)) (saved $\(number(r["saved"]?.doubleValue ?? 0, digits: 4)))"
+        }
         return out + "\n"
     }
 

@@ -50,6 +50,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
             case "reload": result = try reload(params, context)
             case "shutdown": result = try shutdown(params, context)
             case "watch": result = try watch(params, context)
+            case "stats": result = try stats(params)
             case "unwatch": result = try unwatch(params, context)
             default:
                 throw WireError.failure(.EMETHOD, "unknown method '\(request.method)'",
@@ -66,7 +67,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         }
     }
 
-    static let methods = ["ask", "ingest", "forget", "status", "reload", "shutdown", "watch", "unwatch"]
+    static let methods = ["ask", "ingest", "forget", "status", "reload", "shutdown", "watch", "unwatch", "stats"]
 
     /// The asker's identity for access filtering; nil in process (tests, no socket).
     func viewer(_ context: RequestContext) -> Viewer? {
@@ -217,6 +218,14 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         if let r = s.lastReport, let j = try? JSON.parse(r) { o["last_ingest"] = j }
         o["watching"] = .array((watcher?.watchedRoots ?? []).map { .string($0) })
         return .object(o)
+    }
+
+    func stats(_ params: Params) throws -> JSON {
+        try params.allowOnly(["since_hours"])
+        let hours = try params.optionalDouble("since_hours") ?? 24 * 365 * 100
+        let since = WallClock.nanoseconds() - Int64(hours * 3_600_000_000_000)
+        let log = try env.index.read { try $0.queryLog(sinceNs: max(0, since)) }
+        return Stats.compute(log, frontier: pipelines.snapshot.ask.first(kind: "answer.frontier"))
     }
 
     func reload(_ params: Params, _ context: RequestContext) throws -> JSON {

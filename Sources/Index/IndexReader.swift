@@ -125,13 +125,27 @@ public final class IndexReader {
         }
     }
 
-    /// Recent query-log rows (newest first) as (route, accepted, confidence, total_ms, detail).
-    public func queryLog(limit: Int) throws -> [(route: String, accepted: Bool, confidence: Double, totalMs: Double, detail: String)] {
+    /// Query-log rows since `sinceNs` (oldest first), for `nerve stats`.
+    public func queryLog(sinceNs: Int64 = 0) throws -> [QueryLogEntry] {
         try db("read query log") {
-            try c.query("SELECT route, accepted, confidence, total_ms, detail FROM query_log ORDER BY id DESC LIMIT ?",
-                        [.integer(Int64(limit))]).map {
-                ($0.string(0) ?? "", ($0.int(1) ?? 0) != 0, $0.double(2) ?? 0, $0.double(3) ?? 0, $0.string(4) ?? "")
+            var out: [QueryLogEntry] = []
+            try c.prepare("""
+                SELECT at_ns, question, route, accepted, confidence, generation, total_ms, tokens_in, tokens_out, cost, detail
+                FROM query_log WHERE at_ns >= ? ORDER BY id
+                """).each([.integer(sinceNs)]) { r in
+                out.append(QueryLogEntry(atNs: r.int(0), question: r.string(1) ?? "", route: r.string(2) ?? "", accepted: r.int(3) != 0,
+                                         confidence: r.double(4), generation: r.int(5),
+                                         totalMs: r.double(6), tokensIn: Int(r.int(7)), tokensOut: Int(r.int(8)), cost: r.double(9),
+                                         detail: r.string(10) ?? "{}"))
             }
+            return out
+        }
+    }
+
+    /// Dollars spent on model calls since `sinceNs` (the frontier stage's daily budget).
+    public func spend(sinceNs: Int64) throws -> Double {
+        try db("read spend") {
+            try c.query("SELECT coalesce(sum(cost), 0) FROM query_log WHERE at_ns >= ?", [.integer(sinceNs)]).first?.double(0) ?? 0
         }
     }
 }

@@ -64,16 +64,14 @@ public final class IndexStore: @unchecked Sendable {
 
     /// Appends a query-log row on its own connection, so answering never waits for an ingest
     /// holding the writer (SQLite's busy timeout covers the brief transaction overlap).
-    public func logQuery(question: String, route: String, accepted: Bool, confidence: Double, generation: Int64,
-                         totalMs: Double, detail: String) throws {
+    public func logQuery(_ entry: QueryLogEntry) throws {
         try logLock.withLock {
             let c: Connection
             if let l = logConnection { c = l } else {
                 c = try db("open log writer") { try Connection(path: databasePath) }
                 logConnection = c
             }
-            try IndexWriter(connection: c).logQuery(question: question, route: route, accepted: accepted, confidence: confidence,
-                                                    generation: generation, totalMs: totalMs, detail: detail)
+            try IndexWriter(connection: c).logQuery(entry)
         }
     }
 

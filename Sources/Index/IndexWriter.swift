@@ -203,12 +203,14 @@ public final class IndexWriter {
     }
 
     /// Appends a query-log row.
-    public func logQuery(question: String, route: String, accepted: Bool, confidence: Double, generation: Int64,
-                         totalMs: Double, detail: String) throws {
+    public func logQuery(_ q: QueryLogEntry) throws {
         try db("log query") {
-            try c.run("INSERT INTO query_log(at_ns, question, route, accepted, confidence, generation, total_ms, detail) VALUES (?,?,?,?,?,?,?,?)",
-                      [.integer(Self.wallNs()), .text(question), .text(route), .integer(accepted ? 1 : 0), .real(confidence),
-                       .integer(generation), .real(totalMs), .text(detail)])
+            try c.run("""
+                INSERT INTO query_log(at_ns, question, route, accepted, confidence, generation, total_ms, tokens_in, tokens_out, cost, detail)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                """, [.integer(q.atNs ?? Self.wallNs()), .text(q.question), .text(q.route), .integer(q.accepted ? 1 : 0), .real(q.confidence),
+                      .integer(q.generation), .real(q.totalMs), .integer(Int64(q.tokensIn)), .integer(Int64(q.tokensOut)),
+                      .real(q.cost), .text(q.detail)])
         }
     }
 

@@ -124,3 +124,34 @@ public struct Viewer: Sendable, Equatable {
         return d.mode & 0o004 != 0
     }
 }
+
+/// One answered question, as the query log keeps it.
+public struct QueryLogEntry: Sendable, Equatable {
+    public var atNs: Int64?
+    public var question: String
+    public var route: String
+    public var accepted: Bool
+    public var confidence: Double
+    public var generation: Int64
+    public var totalMs: Double
+    public var tokensIn: Int
+    public var tokensOut: Int
+    public var cost: Double
+    /// JSON: per-stage status, confidence, time, tokens and cost.
+    public var detail: String
+
+    public init(atNs: Int64? = nil, question: String, route: String, accepted: Bool, confidence: Double, generation: Int64,
+                totalMs: Double, tokensIn: Int = 0, tokensOut: Int = 0, cost: Double = 0, detail: String = "{}") {
+        self.atNs = atNs
+        self.question = question
+        self.route = route
+        self.accepted = accepted
+        self.confidence = confidence
+        self.generation = generation
+        self.totalMs = totalMs
+        self.tokensIn = tokensIn
+        self.tokensOut = tokensOut
+        self.cost = cost
+        self.detail = detail
+    }
+}

@@ -91,8 +91,12 @@ enum Schema {
         confidence REAL NOT NULL,
         generation INTEGER NOT NULL,
         total_ms REAL NOT NULL,
+        tokens_in INTEGER NOT NULL DEFAULT 0,
+        tokens_out INTEGER NOT NULL DEFAULT 0,
+        cost REAL NOT NULL DEFAULT 0,
         detail TEXT
     );
+    CREATE INDEX query_log_time ON query_log(at_ns);
     """
 
     /// Creates or upgrades the schema; refuses files from a newer version.

@@ -127,6 +127,7 @@ public struct RowCursor {
     let handle: OpaquePointer
 
     public func int(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
+    public func double(_ i: Int32) -> Double { sqlite3_column_double(handle, i) }
     public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
     public func string(_ i: Int32) -> String? {
         guard let p = sqlite3_column_text(handle, i) else { return nil }

@@ -38,6 +38,9 @@ enum Arguments {
                     positionals: 1, variadic: false, options: [], details: ""),
         CommandSpec(path: ["status"], arguments: "", summary: "show the index and daemon state",
                     positionals: 0, variadic: false, options: [], details: ""),
+        CommandSpec(path: ["stats"], arguments: "", summary: "route mix, escalation rate, latency and cost of answered questions",
+                    positionals: 0, variadic: false, options: [("--since", "HOURS", "only questions from the last HOURS hours")],
+                    details: "Also shows what sending every question to the frontier model would have cost."),
         CommandSpec(path: ["reload"], arguments: "", summary: "reload the pipeline files (a bad file keeps the old ones serving)",
                     positionals: 0, variadic: false, options: [], details: ""),
         CommandSpec(path: ["stop"], arguments: "", summary: "stop the daemon after in-flight requests finish",
@@ -100,7 +103,7 @@ enum Arguments {
             case "--": sawDashDash = true
             case "--json": json = true
             case "-h", "--help": wantHelp = true
-            case "--socket", "--config", "--pipelines":
+            case "--socket", "--config", "--pipelines", "--since":
                 guard i + 1 < argv.count else { return .usage("\(a) needs a value") }
                 if a == "--socket" { socket = argv[i + 1] } else { options[String(a.dropFirst(2))] = argv[i + 1] }
                 i += 1

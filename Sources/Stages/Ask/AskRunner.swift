@@ -39,10 +39,21 @@ public final class AskRunner: @unchecked Sendable {
         o["accepted"] = .bool(result.accepted)
         o["generation"] = .int(generation)
         o["citations"] = .array(answer.citations.map { $0.json() })
+        // Every answering stage that ran is paid for, not only the one whose answer won.
+        var tokensIn = 0, tokensOut = 0, cost = 0.0
         o["stages"] = .array(result.reports.map { r in
             var s = JSONObject([("id", .string(r.id)), ("kind", .string(r.kind)), ("status", .string(r.status.rawValue))])
             s["confidence"] = r.confidence.map { .double(($0 * 10000).rounded() / 10000) } ?? .null
             s["ms"] = .double((r.ms * 1000).rounded() / 1000)
+            if let a = result.outputs[r.id]?.values.compactMap({ $0 as? Answer }).first {
+                s["tokens_in"] = .int(Int64(a.tokensIn))
+                s["tokens_out"] = .int(Int64(a.tokensOut))
+                s["cost"] = .double(a.cost)
+                if let m = a.model { s["model"] = .string(m) }
+                tokensIn += a.tokensIn
+                tokensOut += a.tokensOut
+                cost += a.cost
+            }
             if let n = r.note { s["note"] = .string(n) }
             return .object(s)
         })
@@ -57,12 +68,13 @@ public final class AskRunner: @unchecked Sendable {
                                     ("citation", p.citation.json())]))
             })
         }
-        o["tokens_in"] = .int(Int64(answer.tokensIn))
-        o["tokens_out"] = .int(Int64(answer.tokensOut))
-        o["cost"] = .double(answer.cost)
+        o["tokens_in"] = .int(Int64(tokensIn))
+        o["tokens_out"] = .int(Int64(tokensOut))
+        o["cost"] = .double(cost)
         o["total_ms"] = .double((totalMs * 1000).rounded() / 1000)
-        try? env.index.logQuery(question: question, route: stageID, accepted: result.accepted, confidence: answer.confidence,
-                                generation: generation, totalMs: totalMs, detail: JSON.object(JSONObject([("stages", o["stages"] ?? .null)])).serialized())
+        try? env.index.logQuery(QueryLogEntry(question: question, route: stageID, accepted: result.accepted, confidence: answer.confidence,
+                                              generation: generation, totalMs: totalMs, tokensIn: tokensIn, tokensOut: tokensOut, cost: cost,
+                                              detail: JSON.object(JSONObject([("stages", o["stages"] ?? .null)])).serialized()))
         return .object(o)
     }
 

@@ -7,6 +7,7 @@ import Pipeline
 
 enum AskKinds {
     static func register(into r: Registry, _ env: StageEnvironment) {
+        r.register(FrontierKind.kind(env))
         r.register(StageKind(
             name: "query", summary: "the question being asked", pipelines: ["ask"], role: .source,
             outputs: [OutputSpec("text", Port.text)],
