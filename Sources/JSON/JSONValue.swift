@@ -44,6 +44,21 @@ public enum JSON: Sendable, Equatable {
         }
     }
 
+    /// Numbers compare by value (JSON has one number type: 1 and 1.0 are the same number).
+    public static func == (a: JSON, b: JSON) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.int(x), .int(y)): return x == y
+        case let (.double(x), .double(y)): return x == y
+        case let (.int(x), .double(y)), let (.double(y), .int(x)): return Double(x) == y
+        case let (.string(x), .string(y)): return x == y
+        case let (.array(x), .array(y)): return x == y
+        case let (.object(x), .object(y)): return x == y
+        default: return false
+        }
+    }
+
     /// The JSON type name, for error messages ("expected string, found array").
     public var typeName: String {
         switch self {
