@@ -2,6 +2,7 @@
 // itself lives in the nerve executable; this module never reads CommandLine.
 import Config
 import Daemon
+import Pipeline
 import JSON
 import Posix
 import Wire
@@ -69,6 +70,8 @@ public enum Commands {
         }
         case "stop": return try simple(inv, method: "shutdown", params: [:]) { _ in "nerved is stopping.\n" }
         case "check": return check(inv)
+        case "eval": return try evaluate(inv)
+        case "calibrate": return try calibrate(inv)
         case "debug": return try debugToml(inv)
         default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
         }
@@ -134,6 +137,73 @@ public enum Commands {
         return 0
     }
 
+    static func questions(_ inv: Invocation) throws -> [EvalQuestion] {
+        var qs = try EvalQuestion.load(inv.positionals[0])
+        if let l = inv.options["limit"].flatMap(Int.init), l > 0 { qs = Array(qs.prefix(l)) }
+        return qs
+    }
+
+    static func progressPrinter(_ inv: Invocation) -> (Int, Int) -> Void {
+        let live = Identity.isStandardErrorTerminal
+        return { done, total in
+            if live && (done % 25 == 0 || done == total) { Console.error("\r\u{1B}[K  \(done)/\(total) questions") }
+            if live && done == total { Console.error("\r\u{1B}[K") }
+        }
+    }
+
+    /// `nerve eval FILE.jsonl`: asks every question, judges answers, prints the summary.
+    static func evaluate(_ inv: Invocation) throws -> Int32 {
+        let qs = try questions(inv)
+        let records = try Evaluation.run(qs, socket: inv.socket, progress: progressPrinter(inv))
+        let first = records.first?.stages.first?.stage
+        let s = Evaluation.summary(records, firstStage: first)
+        if inv.json { Console.output(s.pretty() + "\n"); return 0 }
+        func pct(_ k: String) -> String {
+            let x: Double = s[k]?.doubleValue ?? 0
+            return fixed2(x * 100) + "%"
+        }
+        var out = "\(s["questions"]?.intValue ?? 0) questions (\(s["answerable"]?.intValue ?? 0) answerable, \(s["unanswerable"]?.intValue ?? 0) unanswerable)\n"
+        if let f = first {
+            out += "retrieval route (\(f)): answered \(s["retrieval_answered"]?.intValue ?? 0), precision \(pct("retrieval_precision")), "
+            out += "coverage of answerable \(pct("retrieval_coverage")), unanswerable answered \(s["retrieval_unanswerable_answered"]?.intValue ?? 0), "
+            out += "escalation rate \(pct("escalation_rate"))\n"
+        }
+        out += "end to end: accepted \(s["end_to_end_accepted"]?.intValue ?? 0), precision \(pct("end_to_end_precision")), "
+        out += "coverage \(pct("end_to_end_coverage")), unanswerable declined \(s["unanswerable_declined"]?.intValue ?? 0), "
+        out += "p50 \(fixed2(s["p50_ms"]?.doubleValue ?? 0)) ms, cost $\(fixed2(s["cost"]?.doubleValue ?? 0))\n"
+        for (route, v) in s["routes"]?.objectValue ?? JSONObject() {
+            out += "  route \(route): final \(v["final"]?.intValue ?? 0), accepted \(v["accepted"]?.intValue ?? 0), correct \(v["accepted_correct"]?.intValue ?? 0)\n"
+        }
+        Console.output(out)
+        return 0
+    }
+
+    /// `nerve calibrate FILE.jsonl`: fits confidences, picks thresholds, writes the calibration file.
+    static func calibrate(_ inv: Invocation) throws -> Int32 {
+        let qs = try questions(inv)
+        let precision = inv.options["precision"].flatMap(Double.init) ?? 0.95
+        let escalation = inv.options["escalation"].flatMap(Double.init)
+        guard (0.5...1).contains(precision), escalation.map({ (0...1).contains($0) }) ?? true else {
+            throw ClientError.usage(message: "--precision must be in 0.5...1 and --escalation in 0...1", command: "calibrate")
+        }
+        let records = try Evaluation.run(qs, socket: inv.socket, progress: progressPrinter(inv))
+        let results = Calibrate.fit(records, targetPrecision: precision, targetEscalation: escalation)
+        guard !results.isEmpty else {
+            throw ClientError.file(path: inv.positionals[0], reason: "no answering stage reported features; nothing to calibrate")
+        }
+        let answerable = qs.filter { !$0.unanswerable }.count
+        for r in results { Console.output(Calibrate.render(r, answerable: answerable) + "\n") }
+        let out = inv.options["out"] ?? "pipelines/calibration.toml"
+        let goal = escalation.map { "escalation rate \(fixed2($0 * 100))%" } ?? "precision \(fixed2(precision * 100))%"
+        let text = CalibrationFile.render(results.map { ($0.stage, $0.calibration) }, comments: [
+            "Written by `nerve calibrate` from \(inv.positionals[0]) (\(qs.count) questions, \(answerable) answerable), target \(goal).",
+            "Reference it from a pipeline with: calibration = \"\(out.split(separator: "/").last.map(String.init) ?? out)\"",
+        ])
+        do { try FileSystem.writeAtomically(out, Array(text.utf8)) } catch { throw ClientError.file(path: out, reason: "\(error)") }
+        Console.output("wrote \(out)\n")
+        return 0
+    }
+
     /// Validates nerved.toml and the pipelines locally (no daemon needed); exit 0 or 78.
     static func check(_ inv: Invocation) -> Int32 {
         var config = DaemonConfig()
@@ -165,4 +235,11 @@ public enum Commands {
             return 1
         }
     }
+}
+
+/// Two decimals, for figures in reports.
+func fixed2(_ x: Double) -> String {
+    let n = Int((x * 100).rounded())
+    let frac = abs(n % 100)
+    return "\(n < 0 && n > -100 ? "-" : "")\(n / 100).\(frac < 10 ? "0" : "")\(frac)"
 }

@@ -84,7 +84,8 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
     }
 
     func ask(_ params: Params, _ context: RequestContext) throws -> JSON {
-        try params.allowOnly(["question", "stream"])
+        try params.allowOnly(["question", "explain"])
+        let explain = try params.optionalBool("explain") ?? false
         let question = try params.string("question").trimmingCharacters()
         guard !question.isEmpty else { throw WireError.failure(.EPARAMS, "ask: the question is empty") }
         guard question.count <= Self.maxQuestionCharacters else {
@@ -94,7 +95,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         let runner = AskRunner(env: env, pipeline: pipelines.snapshot.ask)
         let viewer = viewer(context)
         return try asks.run {
-            try runner.ask(question, viewer: viewer) { event, payload in context.notify(event, payload) }
+            try runner.ask(question, viewer: viewer, explain: explain) { event, payload in context.notify(event, payload) }
         }
     }
 

@@ -78,10 +78,12 @@ public final class IndexReader {
                 """)
             // Over-fetch when filtering by viewer, so hidden hits do not starve the result.
             let fetch = viewer == nil ? limit : limit * 4
+            let live = viewer.map(PermissionCheck.init)
             var hits: [Hit] = []
             for r in try st.all([.text(match), .integer(Int64(fetch))]) {
                 var docs = try documents(content: r.int(1) ?? 0)
-                if let viewer { docs = docs.filter(viewer.mayRead) }
+                // Recorded permissions first (free), then the file as it is now.
+                if let viewer, let live { docs = docs.filter { viewer.mayRead($0) && live.mayRead($0.path) } }
                 if docs.isEmpty { continue }
                 hits.append(Hit(chunkID: r.int(0) ?? 0, contentID: r.int(1) ?? 0, ordinal: Int(r.int(2) ?? 0),
                                 text: r.string(3) ?? "", headingPath: r.string(4) ?? "",

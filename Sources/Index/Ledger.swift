@@ -1,6 +1,7 @@
 // Ledger records: what the index knows about each file path, enough to decide from `stat` alone
 // whether a file must be read again.
 import Corpus
+import Posix
 
 public enum LedgerStatus: String, Sendable {
     case indexed, skipped, failed
@@ -118,10 +119,42 @@ public struct Viewer: Sendable, Equatable {
 
     /// Unix read permission from the ledger's uid/gid/mode (root reads everything).
     public func mayRead(_ d: DocumentRef) -> Bool {
+        allows(uid: d.uid, gid: d.gid, mode: d.mode, bit: 4)
+    }
+
+    /// Whether owner/group/other bits grant `bit` (4 read, 1 search) to this viewer.
+    func allows(uid fileUID: UInt32, gid fileGID: UInt32, mode: UInt32, bit: UInt32) -> Bool {
         if uid == 0 { return true }
-        if d.uid == uid { return d.mode & 0o400 != 0 }
-        if gids.contains(d.gid) { return d.mode & 0o040 != 0 }
-        return d.mode & 0o004 != 0
+        if fileUID == uid { return mode & (bit << 6) != 0 }
+        if gids.contains(fileGID) { return mode & (bit << 3) != 0 }
+        return mode & bit != 0
+    }
+}
+
+/// The live permission check behind answers: the file as it is now, and every folder above it
+/// (a 0644 file in a 0700 folder is not readable by others). Folder results are cached for the
+/// life of one question, so a page of hits from the same folder costs a few stats.
+public final class PermissionCheck {
+    public let viewer: Viewer
+    private var folders: [String: Bool] = [:]
+
+    public init(viewer: Viewer) { self.viewer = viewer }
+
+    /// True when the viewer may read `path` now; false when it vanished or cannot be checked.
+    public func mayRead(_ path: String) -> Bool {
+        if viewer.uid == 0 { return true }
+        guard let st = try? FileSystem.status(path) else { return false }
+        guard viewer.allows(uid: st.uid, gid: st.gid, mode: st.mode, bit: 4) else { return false }
+        var dir = Substring(path)
+        while let slash = dir.lastIndex(of: "/"), slash > dir.startIndex {
+            dir = dir[..<slash]
+            let d = String(dir)
+            if let known = folders[d] { if !known { return false }; continue }
+            let ok = (try? FileSystem.status(d)).map { viewer.allows(uid: $0.uid, gid: $0.gid, mode: $0.mode, bit: 1) } ?? false
+            folders[d] = ok
+            if !ok { return false }
+        }
+        return true
     }
 }
 

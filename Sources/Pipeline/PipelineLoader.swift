@@ -44,7 +44,7 @@ public enum PipelineLoader {
         return linked
     }
 
-    static let topLevelKeys = ["version", "description", "stage"]
+    static let topLevelKeys = ["version", "description", "calibration", "stage"]
     static let stageKeys = ["id", "kind", "in", "accept", "socket", "description"]
 
     static func parse(_ root: TOMLTable, role: String, registry: Registry, base: String, _ d: inout Diagnostics) -> [StageDecl] {
@@ -62,6 +62,14 @@ public enum PipelineLoader {
                 d.error(v.location, "'version' must be an integer, found \(v.value.typeName)")
             }
         }
+        var calibrations: [String: StageCalibration] = [:]
+        if let c = root["calibration"] {
+            if case let .string(p) = c.value, !p.isEmpty {
+                calibrations = CalibrationFile.load(p.hasPrefix("/") ? p : base + "/" + p, referencedFrom: d.file, at: c.location, &d)
+            } else {
+                d.error(c.location, "'calibration' must be the path of a calibration file (written by `nerve calibrate`)")
+            }
+        }
         guard let stagesNode = root["stage"] else {
             d.error(SourceLocation(line: 1, column: 1), "no stages: add at least one [[stage]] table")
             return []
@@ -77,7 +85,7 @@ public enum PipelineLoader {
                 d.error(item.location, "each stage must be a table, found \(item.value.typeName)")
                 continue
             }
-            if let decl = parseStage(t, at: item.location, role: role, registry: registry, base: base, &d) {
+            if let decl = parseStage(t, at: item.location, role: role, registry: registry, base: base, calibrations: calibrations, &d) {
                 if let prev = seen[decl.id] {
                     d.error(t.keyLocation("id") ?? item.location, "duplicate stage id '\(decl.id)'",
                             notes: ["first defined at line \(prev.line)"])
@@ -91,7 +99,7 @@ public enum PipelineLoader {
     }
 
     static func parseStage(_ t: TOMLTable, at location: SourceLocation, role: String, registry: Registry, base: String,
-                           _ d: inout Diagnostics) -> StageDecl? {
+                           calibrations: [String: StageCalibration], _ d: inout Diagnostics) -> StageDecl? {
         guard let idNode = t["id"] else {
             d.error(location, "stage has no 'id'")
             return nil
@@ -145,7 +153,11 @@ public enum PipelineLoader {
             default: d.error(a.location, "'accept' must be a number between 0 and 1, found \(a.value.typeName)")
             }
         } else if kind.role == .answering {
-            d.error(location, "answering stage '\(id)' needs an 'accept' threshold", notes: ["e.g. accept = 0.5"])
+            accept = calibrations[id]?.accept
+            if accept == nil {
+                d.error(location, "answering stage '\(id)' needs an 'accept' threshold",
+                        notes: ["e.g. accept = 0.5, or an accept in the pipeline's calibration file under [stage.\(id)]"])
+            }
         }
         var socket: String?
         if let s = t["socket"] {
@@ -154,7 +166,8 @@ public enum PipelineLoader {
             }
         }
         let params = checkParameters(t, kind: kind, stageLocation: location, &d)
-        let config = StageConfig(id: id, kind: kindName, parameters: params, accept: accept, socket: socket, baseDirectory: base)
+        let config = StageConfig(id: id, kind: kindName, parameters: params, accept: accept, socket: socket, baseDirectory: base,
+                                 calibration: calibrations[id])
         return StageDecl(id: id, kind: kind, config: config, refs: refs, location: location)
     }
 

@@ -84,8 +84,12 @@ public struct StageConfig: Sendable {
     public let socket: String?
     /// The folder holding the pipeline file, for resolving relative paths in parameters.
     public let baseDirectory: String
+    /// What the pipeline's calibration file says about this stage, if anything.
+    public let calibration: StageCalibration?
 
-    public init(id: String, kind: String, parameters: [String: ParameterValue], accept: Double?, socket: String?, baseDirectory: String) {
+    public init(id: String, kind: String, parameters: [String: ParameterValue], accept: Double?, socket: String?, baseDirectory: String,
+                calibration: StageCalibration? = nil) {
+        self.calibration = calibration
         self.id = id
         self.kind = kind
         self.parameters = parameters

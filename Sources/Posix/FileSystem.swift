@@ -207,3 +207,10 @@ extension FileSystem {
         return out
     }
 }
+
+extension FileSystem {
+    /// Changes a file's owner and group (tests building multi-user fixtures run as root).
+    public static func chown(_ path: String, uid: UInt32, gid: UInt32) throws {
+        _ = try check("chown", path) { Glibc.chown(path, uid, gid) }
+    }
+}

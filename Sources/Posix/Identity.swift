@@ -71,3 +71,10 @@ extension Identity {
         setenv(name, value, 1)
     }
 }
+
+extension Identity {
+    /// The uid of a user name, or nil when there is no such user.
+    public static func userID(named name: String) -> UInt32? {
+        getpwnam(name).map { $0.pointee.pw_uid }
+    }
+}

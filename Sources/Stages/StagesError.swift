@@ -12,6 +12,8 @@ public enum StagesError: Error, CustomStringConvertible, Sendable {
     case cancelled
     /// An external command (extract.exec) failed.
     case command(command: String, reason: String)
+    /// A stage's calibration does not fit it.
+    case calibration(stage: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum StagesError: Error, CustomStringConvertible, Sendable {
         case let .model(reason): return "model unavailable: \(reason)"
         case .cancelled: return "cancelled"
         case let .command(command, reason): return "\(command): \(reason)"
+        case let .calibration(stage, reason): return "calibration for '\(stage)': \(reason)"
         }
     }
 }

@@ -93,6 +93,8 @@ public struct Answer: ConfidenceCarrying, Sendable {
     public var tokensOut: Int = 0
     public var cost: Double = 0
     public var model: String?
+    /// The evidence the confidence was computed from (names, values), for calibration.
+    public var features: [(name: String, value: Double)] = []
 
     public init(text: String, confidence: Double, citations: [Citation], passages: [Passage]) {
         self.text = text

@@ -41,6 +41,20 @@ enum Arguments {
         CommandSpec(path: ["stats"], arguments: "", summary: "route mix, escalation rate, latency and cost of answered questions",
                     positionals: 0, variadic: false, options: [("--since", "HOURS", "only questions from the last HOURS hours")],
                     details: "Also shows what sending every question to the frontier model would have cost."),
+        CommandSpec(path: ["eval"], arguments: "FILE.jsonl", summary: "ask every question of a labelled file and score the answers",
+                    positionals: 1, variadic: false, options: [("--limit", "N", "only the first N questions")],
+                    details: """
+                    Each line: {"question": ..., "answers": [accepted answers], "unanswerable": bool}. An answer is right
+                    when it contains an accepted answer (SQuAD normalisation); unanswerable questions must not be answered.
+                    Reports the retrieval route's precision and coverage, the escalation rate and end-to-end results.
+                    """),
+        CommandSpec(path: ["calibrate"], arguments: "FILE.jsonl", summary: "fit confidences and accept thresholds on a labelled file",
+                    positionals: 1, variadic: false,
+                    options: [("--precision", "P", "target precision of accepted answers (default 0.95)"),
+                              ("--escalation", "R", "target share of questions passed on instead (overrides --precision)"),
+                              ("--out", "FILE", "calibration file to write (default pipelines/calibration.toml)"),
+                              ("--limit", "N", "only the first N questions")],
+                    details: "Prints the risk-coverage table per answering stage. Point a pipeline at the file with calibration = \"...\"."),
         CommandSpec(path: ["reload"], arguments: "", summary: "reload the pipeline files (a bad file keeps the old ones serving)",
                     positionals: 0, variadic: false, options: [], details: ""),
         CommandSpec(path: ["stop"], arguments: "", summary: "stop the daemon after in-flight requests finish",
@@ -103,7 +117,7 @@ enum Arguments {
             case "--": sawDashDash = true
             case "--json": json = true
             case "-h", "--help": wantHelp = true
-            case "--socket", "--config", "--pipelines", "--since":
+            case "--socket", "--config", "--pipelines", "--since", "--limit", "--precision", "--escalation", "--out":
                 guard i + 1 < argv.count else { return .usage("\(a) needs a value") }
                 if a == "--socket" { socket = argv[i + 1] } else { options[String(a.dropFirst(2))] = argv[i + 1] }
                 i += 1

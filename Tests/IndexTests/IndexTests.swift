@@ -116,15 +116,24 @@ import TestSupport
 
     @Test func viewerFilterHidesUnreadableDocuments() throws {
         let f = try Fixture()
+        let secret = f.dir + "/secret.md", open = f.dir + "/public.md"
+        try FileSystem.writeAtomically(secret, Array("x".utf8), mode: 0o600)
+        try FileSystem.writeAtomically(open, Array("x".utf8), mode: 0o644)
+        try FileSystem.chmod(f.dir, 0o755)
+        let me = Identity.userID
         try f.store.write { w in
             w.beginRun()
-            try w.put(f.facts("/docs/secret.md", mode: 0o600, uid: 1000), sha256: "s", extractor: "x", title: nil, chunks: f.chunks(["salary bands"]))
-            try w.put(f.facts("/docs/public.md", mode: 0o644, uid: 1000), sha256: "p", extractor: "x", title: nil, chunks: f.chunks(["salary policy"]))
+            try w.put(f.facts(secret, mode: 0o600, uid: me), sha256: "s", extractor: "x", title: nil, chunks: f.chunks(["salary bands"]))
+            try w.put(f.facts(open, mode: 0o644, uid: me), sha256: "p", extractor: "x", title: nil, chunks: f.chunks(["salary policy"]))
         }
-        let other = Viewer(uid: 2000, gids: [2000])
-        let owner = Viewer(uid: 1000, gids: [1000])
-        #expect(try f.store.read { try $0.searchLexical("salary", limit: 5, viewer: other) }.flatMap { $0.documents.map(\.path) } == ["/docs/public.md"])
+        let other = Viewer(uid: me &+ 4242, gids: [4242])
+        let owner = Viewer(uid: me, gids: [Identity.groupID])
+        #expect(try f.store.read { try $0.searchLexical("salary", limit: 5, viewer: other) }.flatMap { $0.documents.map(\.path) } == [open])
         #expect(try f.store.read { try $0.searchLexical("salary", limit: 5, viewer: owner) }.count == 2)
+        // A readable file inside a folder the viewer cannot search is not readable.
+        try FileSystem.chmod(f.dir, 0o700)
+        #expect(PermissionCheck(viewer: other).mayRead(open) == (me == 0 ? false : false))
+        #expect(PermissionCheck(viewer: owner).mayRead(open))
     }
 
     @Test func refusesAnIndexFromTheFuture() throws {

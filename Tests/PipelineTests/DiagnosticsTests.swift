@@ -103,7 +103,8 @@ import TestSupport
         in = ["s.value"]
         """, [
             ("2️⃣", "'accept' applies only to answering stages; 'start' does not answer", []),
-            ("1️⃣", "answering stage 'ans' needs an 'accept' threshold", ["e.g. accept = 0.5"]),
+            ("1️⃣", "answering stage 'ans' needs an 'accept' threshold",
+             ["e.g. accept = 0.5, or an accept in the pipeline's calibration file under [stage.ans]"]),
         ])
     }
 

@@ -24,19 +24,26 @@ def write(title, i, text):
     return path
 
 n = 0
+# questions.jsonl has every question; questions-a/-b split them by article (first five / last
+# five), so a calibration fitted on one half can be evaluated on the other.
+halves = [open(os.path.join(out, "questions-a.jsonl"), "w"), open(os.path.join(out, "questions-b.jsonl"), "w")]
 with open(os.path.join(out, "questions.jsonl"), "w") as q:
-    for art in dev:
+    for k, art in enumerate(dev):
         for i, p in enumerate(art["paragraphs"]):
             path = write(art["title"], i, p["context"])
             n += 1
             for qa in p["qas"]:
-                q.write(json.dumps({
+                line = json.dumps({
                     "id": qa["id"], "question": qa["question"], "path": os.path.abspath(path),
                     "answers": sorted({a["text"] for a in qa["answers"]}),
                     "unanswerable": qa.get("is_impossible", False),
-                }) + "\n")
+                }) + "\n"
+                q.write(line)
+                halves[0 if k < len(dev) // 2 else 1].write(line)
     for art in extra:
         for i, text in enumerate(art["paragraphs"]):
             write(art["title"], i, text)
             n += 1
+for h in halves:
+    h.close()
 print("%d paragraphs" % n, file=sys.stderr)

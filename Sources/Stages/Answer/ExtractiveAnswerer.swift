@@ -133,7 +133,8 @@ public struct ExtractiveAnswerer: Sendable {
             }
         }
         let confidence = options.calibration.probability(best.features)
-        let answer = Answer(text: text, confidence: confidence, citations: [Citation.from(hits[best.hit])], passages: passages)
+        var answer = Answer(text: text, confidence: confidence, citations: [Citation.from(hits[best.hit])], passages: passages)
+        answer.features = Array(zip(AnswerFeatures.names, best.features.vector))
         return (answer, best.features)
     }
 

@@ -18,7 +18,10 @@ public final class AskRunner: @unchecked Sendable {
     /// Runs the pipeline. `emit` streams notifications (partial answers) to the asker.
     /// - Throws: `StagesError.noIndex` when nothing is indexed; `PipelineError.noAnswer` when every
     ///   answering stage failed.
-    public func ask(_ question: String, viewer: Viewer?, emit: @escaping @Sendable (String, JSONObject) -> Void = { _, _ in }) throws -> JSON {
+    /// With `explain`, each answering stage's entry carries the features behind its confidence
+    /// (what `nerve calibrate` fits on).
+    public func ask(_ question: String, viewer: Viewer?, explain: Bool = false,
+                    emit: @escaping @Sendable (String, JSONObject) -> Void = { _, _ in }) throws -> JSON {
         let start = ContinuousClock.now
         let (generation, chunks) = try env.index.read { r in (try r.generation(), try r.chunkCount()) }
         if chunks == 0 {
@@ -50,6 +53,10 @@ public final class AskRunner: @unchecked Sendable {
                 s["tokens_out"] = .int(Int64(a.tokensOut))
                 s["cost"] = .double(a.cost)
                 if let m = a.model { s["model"] = .string(m) }
+                if explain {
+                    s["features"] = .object(JSONObject(a.features.map { ($0.name, .double($0.value)) }))
+                    s["answer"] = .string(a.text)
+                }
                 tokensIn += a.tokensIn
                 tokensOut += a.tokensOut
                 cost += a.cost

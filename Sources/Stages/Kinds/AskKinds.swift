@@ -32,8 +32,15 @@ enum AskKinds {
             inputs: [InputSpec("question", Port.text), InputSpec("hits", Port.hits)],
             outputs: [OutputSpec("answer", Port.answer)],
             make: { cfg in
-                ExtractStage(env: env, options: ExtractiveOptions(passages: cfg.int("passages"), maxSentences: cfg.int("max_sentences"),
-                                                                  showPassages: cfg.int("show_passages")))
+                var calibration = Calibration.default
+                if let c = cfg.calibration {
+                    guard c.features == AnswerFeatures.names else {
+                        throw StagesError.calibration(stage: cfg.id, reason: "the file's features \(c.features) are not the ones answer.extract computes \(AnswerFeatures.names); re-run `nerve calibrate`")
+                    }
+                    calibration = Calibration(weights: c.weights, bias: c.bias)
+                }
+                return ExtractStage(env: env, options: ExtractiveOptions(passages: cfg.int("passages"), maxSentences: cfg.int("max_sentences"),
+                                                                         showPassages: cfg.int("show_passages"), calibration: calibration))
             }))
     }
 }
