@@ -85,7 +85,8 @@ struct TreeBuilder {
                     stack.append(try frame(for: child, entityLine: entityLine, parentLine: stack[top].lastLine))
                 }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                guard let text = LibXML2.string(child.pointee.content), !text.isEmpty else { continue }
+                guard var text = LibXML2.string(child.pointee.content), !text.isEmpty else { continue }
+                if kind == .html { text = HTMLCharacters.repairingC1(text) }
                 if entityLine != nil { try spend(text.utf8.count, line: entityLine) }
                 appendText(text, line: entityLine ?? LibXML2.line(child) ?? stack[top].lastLine, to: &stack[top])
             case XML_ENTITY_REF_NODE:

@@ -73,4 +73,9 @@ import XML
         let doc = try XMLDocument.parseHTML(bytes("<p><b>a</b> <i>b</i>&nbsp;&amp;&lt;&eacute;&#x41;</p>"))
         #expect(doc.root.textContent == "a b\u{A0}&<éA")
     }
+
+    @Test func c1ReferencesMeanWindows1252AsInHTML5() throws {
+        let doc = try XMLDocument.parseHTML(bytes("<p>it&#146;s &#150; &#128;5 &#x81;</p>"))
+        #expect(doc.root.textContent == "it\u{2019}s \u{2013} \u{20AC}5 \u{81}")
+    }
 }

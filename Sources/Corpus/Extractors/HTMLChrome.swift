@@ -6,7 +6,7 @@ import XML
 enum HTMLChrome {
     /// Never content: code, styling, templates, embedded documents and form controls.
     static let nonContent: Set<String> = [
-        "script", "style", "noscript", "template", "svg", "iframe", "frame", "frameset", "noframes", "object", "embed",
+        "script", "style", "noscript", "template", "svg", "iframe", "frame", "frameset", "noframes", "object",
         "applet", "canvas", "audio", "video", "map", "head", "input", "select", "option", "optgroup", "datalist",
         "textarea", "button", "meta", "link", "base",
     ]

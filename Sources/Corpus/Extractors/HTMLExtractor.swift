@@ -82,7 +82,7 @@ struct HTMLBlockWalker {
             if !text.isEmpty { blocks.append(Block(.code, text, span: span)) }
         case "table":
             flush()
-            if let block = HTMLTables.block(e, inSectioning: sectioned) { blocks.append(block) }
+            blocks += HTMLTables.blocks(e, inSectioning: sectioned)
         case "li":
             flush()
             let outer = inListItem
@@ -129,7 +129,7 @@ struct HTMLBlockWalker {
         return buffer.text
     }
 
-    private static func gather(_ e: XMLElement, into buffer: inout InlineBuffer, inSectioning: Bool) {
+    static func gather(_ e: XMLElement, into buffer: inout InlineBuffer, inSectioning: Bool) {
         for child in e.children {
             switch child {
             case let .text(text, line):
