@@ -93,7 +93,11 @@ public final class XMLElement: Sendable {
 
     /// True when some direct child is text with a non-whitespace character.
     public var hasDirectText: Bool {
-        for case let .text(t, _) in children where t.contains(where: { !$0.isWhitespace }) { return true }
+        for case let .text(t, _) in children {
+            for s in t.unicodeScalars where !(s.value < 0x80 ? s.value == 0x20 || (0x09...0x0D).contains(s.value) : s.properties.isWhitespace) {
+                return true
+            }
+        }
         return false
     }
 }

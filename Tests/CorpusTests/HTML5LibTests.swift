@@ -75,7 +75,7 @@ import TestSupport
         }
         let rate = Double(agree) / Double(max(compared, 1))
         print("html5lib: \(cases.count) cases in \(clock.now - start); \(refused.count) refused (NUL bytes or empty); "
-              + "text agreement \(agree)/\(compared) = \(Int((rate * 1000).rounded()) / 10)%")
+              + "text agreement \(agree)/\(compared) = \(Double(Int((rate * 1000).rounded())) / 10)%")
         for (name, missing) in disagreements.prefix(12) { print("  disagrees: \(name) missing \(missing.prefix(5))") }
         for r in refused.prefix(5) { print("  refused: \(r)") }
         for r in refused {

@@ -67,30 +67,29 @@ struct HTMLBlockWalker {
 
     mutating func visit(_ e: XMLElement, inSectioning: Bool) {
         if HTMLChrome.drops(e, inSectioning: inSectioning) { return }
-        let sectioned = inSectioning || HTMLChrome.sectioning.contains(e.name)
+        let role = HTMLChrome.role(e)
+        let sectioned = inSectioning || role == .sectioning
         let span = SourceSpan(lineStart: e.line, lineEnd: e.endLine)
-        if let level = Self.headingLevel(e.name) {
+        switch role {
+        case let .heading(level):
             flush()
             let text = Self.inlineText(e, inSectioning: sectioned).replacingLineBreaks()
             if !text.isEmpty { blocks.append(Block(.heading(level: level), text, span: span)) }
-            return
-        }
-        switch e.name {
-        case "pre", "listing", "xmp", "plaintext":
+        case .preformatted:
             flush()
             let text = Self.preformatted(e, inSectioning: sectioned)
             if !text.isEmpty { blocks.append(Block(.code, text, span: span)) }
-        case "table":
+        case .table:
             flush()
             blocks += HTMLTables.blocks(e, inSectioning: sectioned)
-        case "li":
+        case .listItem:
             flush()
             let outer = inListItem
             inListItem = true
             walk(e, inSectioning: sectioned)
             flush()
             inListItem = outer
-        case "ul", "ol", "menu", "dir", "dl":
+        case .list:
             // A nested list ends the enclosing item's own text; its items follow as items.
             flush()
             let outer = inListItem
@@ -98,27 +97,19 @@ struct HTMLBlockWalker {
             walk(e, inSectioning: sectioned)
             flush()
             inListItem = outer
-        case "br":
+        case .lineBreak:
             buffer.lineBreakHere()
-        case "hr":
+        case .rule:
             flush()
-        case "img", "area", "wbr":
+        case .empty:
             break
-        default:
-            if HTMLChrome.blockLevel.contains(e.name) {
-                if inListItem { buffer.separate() } else { flush() }
-                walk(e, inSectioning: sectioned)
-                if inListItem { buffer.separate() } else { flush() }
-            } else {
-                walk(e, inSectioning: sectioned)
-            }
+        case .block, .sectioning, .pageChrome, .navigation, .nonContent:
+            if inListItem { buffer.separate() } else { flush() }
+            walk(e, inSectioning: sectioned)
+            if inListItem { buffer.separate() } else { flush() }
+        case .inline:
+            walk(e, inSectioning: sectioned)
         }
-    }
-
-    static func headingLevel(_ name: String) -> Int? {
-        let u = Array(name.utf8)
-        guard u.count == 2, u[0] == UInt8(ascii: "h"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(u[1]) else { return nil }
-        return Int(u[1] - UInt8(ascii: "0"))
     }
 
     /// The normalised text under `e` (headings, table cells, captions): dropped elements skipped,
@@ -136,10 +127,11 @@ struct HTMLBlockWalker {
                 buffer.append(text, line: line)
             case let .element(c):
                 if HTMLChrome.drops(c, inSectioning: inSectioning) { continue }
-                if c.name == "br" { buffer.lineBreakHere(); continue }
-                let block = HTMLChrome.blockLevel.contains(c.name) || c.name == "li" || c.name == "td" || c.name == "th"
+                let role = HTMLChrome.role(c)
+                if role == .lineBreak { buffer.lineBreakHere(); continue }
+                let block = role != .inline && role != .empty
                 if block { buffer.separate() }
-                gather(c, into: &buffer, inSectioning: inSectioning || HTMLChrome.sectioning.contains(c.name))
+                gather(c, into: &buffer, inSectioning: inSectioning || role == .sectioning)
                 if block { buffer.separate() }
             }
         }
@@ -155,14 +147,14 @@ struct HTMLBlockWalker {
                 case let .text(text, _): out += text
                 case let .element(c):
                     if HTMLChrome.drops(c, inSectioning: inSectioning) { continue }
-                    if c.name == "br" { out += "\n" } else { add(c) }
+                    if HTMLChrome.role(c) == .lineBreak { out += "\n" } else { add(c) }
                 }
             }
         }
         add(e)
         if out.hasPrefix("\r\n") { out.removeFirst() } else if out.hasPrefix("\n") { out.removeFirst() }
         while let last = out.last, last.isWhitespace { out.removeLast() }
-        return out.contains(where: { !$0.isWhitespace }) ? out : ""
+        return InlineText.hasContent(out) ? out : ""
     }
 }
 

@@ -10,8 +10,6 @@ struct InlineBuffer {
     private(set) var firstLine: Int?
     private(set) var lastLine: Int?
 
-    var isBlank: Bool { !raw.contains { !$0.isWhitespace && $0 != Self.lineBreak } }
-
     /// Appends text that starts on `line`. The span covers the lines of its first and last
     /// non-whitespace characters, so indentation between tags does not stretch a block.
     mutating func append(_ text: String, line: Int) {
@@ -46,13 +44,15 @@ enum InlineText {
     /// Collapses every run of whitespace (no-break spaces included) to one space, turns line-break
     /// markers into newlines without spaces around them, and trims both ends.
     static func normalize(_ raw: String) -> String {
-        var out = ""
-        out.reserveCapacity(raw.utf8.count)
+        var out = String.UnicodeScalarView()
         var pendingSpace = false, pendingBreak = false
-        for c in raw {
-            if c == InlineBuffer.lineBreak {
+        // Scalars, not Characters: grapheme breaking and Character.isWhitespace dominated the
+        // extraction profile; ASCII is decided without a property lookup.
+        for s in raw.unicodeScalars {
+            let v = s.value
+            if v == 0 {
                 pendingBreak = true
-            } else if c.isWhitespace {
+            } else if v < 0x80 ? (v == 0x20 || (v >= 0x09 && v <= 0x0D)) : s.properties.isWhitespace {
                 pendingSpace = true
             } else {
                 if !out.isEmpty {
@@ -60,9 +60,18 @@ enum InlineText {
                 }
                 pendingSpace = false
                 pendingBreak = false
-                out.append(c)
+                out.append(s)
             }
         }
-        return out
+        return String(out)
+    }
+
+    /// True when `text` has a character other than whitespace.
+    static func hasContent(_ text: String) -> Bool {
+        for s in text.unicodeScalars {
+            let v = s.value
+            if v < 0x80 ? !(v == 0x20 || (v >= 0x09 && v <= 0x0D)) : !s.properties.isWhitespace { return true }
+        }
+        return false
     }
 }
