@@ -62,6 +62,12 @@ import XML
         // http-equiv form; a Latin-1 label means windows-1252, as in browsers.
         doc = try XMLDocument.parseHTML(bytes("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><p>") + [0x80] + bytes("</p>"))
         #expect(doc.encoding == "windows-1252" && doc.root.textContent.contains("€"))
+        // XHTML's XML declaration names the encoding too.
+        doc = try XMLDocument.parseHTML(bytes("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<html><body><p>caf") + [0xE9] + bytes("</p></body></html>"))
+        #expect(doc.encoding == "windows-1252" && doc.root.textContent.contains("café"))
+        // A <meta> that lies (UTF-8 declared, Latin-1 bytes) still parses; libxml2 falls back.
+        doc = try XMLDocument.parseHTML(bytes("<meta charset=\"utf-8\"><p>ok caf") + [0xE9, 0x20] + bytes("end</p>"))
+        #expect(doc.root.textContent.contains("ok caf") && doc.root.textContent.contains("end"))
         // A BOM wins over everything.
         doc = try XMLDocument.parseHTML([0xEF, 0xBB, 0xBF] + bytes("<meta charset=\"windows-1252\"><p>é</p>"))
         #expect(doc.root.textContent.contains("é"))
