@@ -126,7 +126,9 @@ public struct XMLLimits: Sendable, Equatable {
     /// Inputs larger than this are refused before parsing.
     public var maxBytes: Int
     /// Elements nested deeper than this: XML is refused; HTML keeps their text but flattens them
-    /// into the element at the limit. libxml2 itself stops XML at 256 levels.
+    /// into the element at the limit. libxml2 has its own limit of 256 levels, which it applies
+    /// first: XML deeper than that is refused, and HTML loses the content below it (measured
+    /// with libxml2 2.9.14; no real page nests that deep).
     public var maxDepth: Int
     /// Characters that expanding internal entities may add to the tree, beyond which XML is refused.
     public var maxEntityExpansion: Int
