@@ -4,6 +4,9 @@
 // We never use libxml2's ICU entry points, so hide them.
 #undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/entities.h>
+#include <libxml/encoding.h>
 #include <libxml/xmlerror.h>

@@ -1,6 +1,8 @@
 // The Corpus module's one error type: every extractor and container reader throws a
 // `CorpusError`; the ingest report shows `description`. Cases carry data; the English prose lives only in `description`.
 
+import XML
+
 /// Errors raised while reading documents and the containers they come in.
 ///
 /// Callers and tests match the case (and its typed reason), never the prose in `description`.
@@ -49,6 +51,12 @@ public enum CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The entry is encrypted (traditional PKWARE, AES or strong encryption); we never decrypt.
     case encrypted(entry: String)
 
+    // MARK: HTML and XML
+
+    /// libxml2 could not give a usable tree: an empty document, or (XML) one that is not
+    /// well-formed even in recover mode, or that expands entities or nests too far.
+    case markup(path: String, error: XMLError)
+
     public var description: String {
         switch self {
         case let .tooLarge(path, size, limit):
@@ -83,6 +91,8 @@ public enum CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
             return "ZIP entry '\(entry)' uses compression method \(method) (\(ZipFailure.methodName(method))), which is not supported"
         case let .encrypted(entry):
             return "ZIP entry '\(entry)' is encrypted"
+        case let .markup(path, error):
+            return "\(path): \(error)"
         }
     }
 

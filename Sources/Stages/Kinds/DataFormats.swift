@@ -11,7 +11,8 @@ enum DataFormats {
             try JSONExtractor.extract(f.bytes)
         },
         ExtractorSpec(kind: "extract.eml", summary: "e-mail messages (MIME, quoted-printable, base64, charsets)", defaultMatch: ["*.eml"]) { f in
-            EmailExtractor.extract(f.bytes)
+            // HTML-only mail goes through the real HTML extractor (its charset comes from the part).
+            EmailExtractor.extract(f.bytes) { bytes, _ in (try? HTMLExtractor.extract(bytes, path: f.path)) ?? Document(blocks: []) }
         },
     ]
 }

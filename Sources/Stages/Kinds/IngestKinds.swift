@@ -36,6 +36,8 @@ enum IngestKinds {
                 let (text, _) = try TextDecoding.decode(f.bytes, path: f.path)
                 return MarkdownExtractor.extract(text)
             },
+            MarkupFormats.html,
+            MarkupFormats.xml,
         ] + DataFormats.specs
     }
 

@@ -1,1 +1,0 @@
-// Module XML: see DESIGN.md for what it owns.
