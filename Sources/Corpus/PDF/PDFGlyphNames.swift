@@ -1,10 +1,14 @@
 // Glyph names to Unicode (ISO 32000-1 §9.10.2 step 2): the Adobe Glyph List names that real text
 // fonts use for Latin text (letters, accented letters, digits, punctuation, quotes, dashes,
-// ligatures, common symbols), plus the uniXXXX / uXXXX[XX] forms and `_`-joined ligature names.
+// ligatures, common symbols, TeX math names), plus the uniXXXX / uXXXX[XX] forms and `_`-joined ligature names.
 
 enum PDFGlyphNames {
     /// "name HEX" pairs; parsed once into `table`.
     private static let list = """
+reflexsubset 2286 reflexsuperset 2287 propersubset 2282 propersuperset 2283 element 2208 notelement 2209
+union 222A intersection 2229 universal 2200 existential 2203 emptyset 2205 logicaland 2227 logicalor 2228
+arrowdblright 21D2 arrowdblleft 21D0 arrowdblboth 21D4 similar 223C equivalence 2261 asteriskmath 2217
+circlemultiply 2297 circleplus 2295 nabla 2207 perpendicular 22A5 angleleft 2329 angleright 232A
 A 0041 AE 00C6 Aacute 00C1 Abreve 0102 Acircumflex 00C2 Adieresis 00C4 Agrave 00C0 Alpha 0391
 Amacron 0100 Aogonek 0104 Aring 00C5 Atilde 00C3 B 0042 Beta 0392 C 0043 Cacute 0106 Ccaron 010C
 Ccedilla 00C7 Ccircumflex 0108 Cdot 010A Cdotaccent 010A D 0044 Dcaron 010E Dcroat 0110 Delta 2206

@@ -42,7 +42,10 @@ enum PDFLayout {
             for k in stride(from: lines.count - 1, through: max(0, lines.count - 6), by: -1) {
                 let l = lines[k]
                 let s = max(l.size, p.size)
-                if abs(l.v - v) < 0.35 * s && placed.u0 <= l.maxU + 3 * s && placed.u1 >= l.minU - 3 * s {
+                // A smaller piece may sit raised or lowered on the line: a footnote mark, an exponent.
+                let small = p.size < 0.85 * l.size
+                let onLine = small ? (v - l.v > -0.35 * l.size && v - l.v < 0.65 * l.size) : abs(l.v - v) < 0.35 * s
+                if onLine && placed.u0 <= l.maxU + 3 * s && placed.u1 >= l.minU - 3 * s {
                     lines[k].pieces.append(placed)
                     lines[k].minU = min(l.minU, placed.u0)
                     lines[k].maxU = max(l.maxU, placed.u1)

@@ -36,6 +36,7 @@ enum IngestKinds {
                 let (text, _) = try TextDecoding.decode(f.bytes, path: f.path)
                 return MarkdownExtractor.extract(text)
             },
+            .pdf,
         ]
     }
 
