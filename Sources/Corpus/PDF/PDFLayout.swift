@@ -154,7 +154,7 @@ enum PDFLayout {
                 breakHere = true // more space than the paragraph's own leading
             }
             if abs(prev.size - line.size) > 0.15 * s { breakHere = true }
-            if line.minU > paraMax + s || line.maxU < paraMin - s { breakHere = true }
+            if abs(dv) >= 0.35 * s, line.minU > paraMax + s || line.maxU < paraMin - s { breakHere = true } // another column
             if startsWithBullet(line.text) { breakHere = true }
             if !breakHere, dv > 0.35 * s, let end = prev.text.last, ".!?:".contains(end),
                prev.maxU < paraMax - 4 * s, current.count >= 2 {
