@@ -12,7 +12,8 @@ import Testing
         case empty, garbage, headerOnly, headerTooLate, headerAfterJunk, truncatedHalf, truncatedAtStream
         case selfReferencingRoot, hugeLength, negativeLength, negativeCounts, deepNesting, prevCycle
         case xrefOffsetsWrong, pageTreeLoop, formRecursion, objStmSelfReference, lengthIsItself
-        case xrefStreamHostileW, unterminatedString, hugeNumbers, tooManyOperators
+        case xrefStreamHostileW, unterminatedString, hugeNumbers, tooManyOperators, hugeStructuralNumbers
+        case hugePredictorColumns
 
         var testDescription: String { rawValue }
     }
@@ -77,6 +78,30 @@ import Testing
             return PDFBuild.page("BT /F1 1e999 Tf 99999999999999999999999 -99999999999999999999 Td (big) Tj 1 0 0 1 1e308 1e308 Tm ET")
         case .tooManyOperators:
             return PDFBuild.page(String(repeating: "q Q ", count: 50_000))
+        case .hugeStructuralNumbers:
+            // Numbers at Int's edges wherever the reader adds to them: xref starts, offsets, /Prev,
+            // /Differences codes, /FirstChar, CID widths.
+            let font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 9223372036854775807 /Widths [1 2] "
+                + "/Encoding << /Differences [9223372036854775807 /a /b -9223372036854775808 /c] >> >>"
+            var b = PDFBuild.page(helloPage, font: font, extra: [
+                10: "<< /Type /Font /Subtype /Type0 /DescendantFonts [<< /W [9223372036854775807 [500] 16777215 9223372036854775807 3] >>] >>"])
+            b = replace(b, "/Root 1 0 R", "/Root 1 0 R /Prev 9223372036854775807 /XRefStm 9223372036854775807")
+            b = replace(b, "xref\n0 ", "xref\n9223372036854775000 2\n9223372036854775000 00000 n \n0000000001 00000 n \n0 ")
+            return replace(b, "/F1 4 0 R", "/F1 4 0 R /F2 10 0 R")
+        case .hugePredictorColumns:
+            // A stored (uncompressed) deflate block inside a zlib wrapper, so no compressor is needed.
+            let data = Array(helloPage.utf8)
+            let n = data.count
+            let z: [UInt8] = [0x78, 0x01, 0x01, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)] + data + [0, 0, 0, 0]
+            let dict = "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 9223372036854775807 /Colors 9223372036854775807 /BitsPerComponent 16 >>"
+            // Same-length placeholder first, so the xref offsets stay right, then the binary bytes.
+            let placeholder = String(repeating: "X", count: z.count)
+            var b = PDFBuild.page("", extra: [5: PDFBuild.stream(placeholder, dict: dict)])
+            let s = String(decoding: b, as: UTF8.self)
+            guard let r = s.range(of: placeholder) else { return b }
+            let at = s.utf8.distance(from: s.startIndex, to: r.lowerBound)
+            b.replaceSubrange(at..<(at + z.count), with: z)
+            return b
         }
     }
 
@@ -94,7 +119,7 @@ import Testing
         case .objStmSelfReference: return "pdfMalformed"
         case .xrefStreamHostileW: return "pdfMalformed"
         case .tooManyOperators: return "pdfLimit"
-        case .hugeNumbers, .truncatedAtStream, .truncatedHalf: return "any"
+        case .hugeNumbers, .truncatedAtStream, .truncatedHalf, .hugePredictorColumns: return "any"
         case .unterminatedString: return "pdfNoText"
         default: return "text"
         }

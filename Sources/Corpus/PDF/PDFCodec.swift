@@ -157,7 +157,8 @@ public enum PDFCodec {
         let columns = max(1, min(columns, 1 << 24))
         let bitsPerPixel = colors * bpc
         let bpp = max(1, (bitsPerPixel + 7) / 8)
-        let rowLength = (bitsPerPixel * columns + 7) / 8
+        // A row never needs to be longer than the data (a hostile /Columns must not allocate gigabytes).
+        let rowLength = max(1, min((bitsPerPixel * columns + 7) / 8, data.count))
         if predictor == 2 { return tiff(data, colors: colors, bpc: bpc, rowLength: rowLength) }
         guard predictor >= 10 else { return data }
         var out: [UInt8] = []

@@ -63,7 +63,7 @@ public enum PDFExtractor {
     /// (level by how much larger); one starting with a bullet is a list item.
     static func classify(_ paragraphs: [PDFParagraph]) -> [Block] {
         var weight: [Int: Int] = [:]
-        for p in paragraphs { weight[Int((p.size * 2).rounded()), default: 0] += p.text.count }
+        for p in paragraphs { weight[Int((min(p.size, 10_000) * 2).rounded()), default: 0] += p.text.count }
         let body = Double(weight.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? 0) / 2
         return paragraphs.compactMap { p in
             let span = SourceSpan(page: p.page)

@@ -122,7 +122,7 @@ final class PDFFile {
     private func load(_ num: Int) throws -> PDFObject {
         switch xref[num] {
         case let .offset(off, _)?:
-            if let o = try parseIndirect(num, at: off) ?? parseIndirect(num, at: off + headerOffset) { return o }
+            if let o = try parseIndirect(num, at: off) ?? parseIndirect(num, at: off &+ headerOffset) { return o }
             if let s = scanned(num) { return try parseIndirect(num, at: s) ?? .null }
             return .null
         case let .compressed(stream, index)?:
@@ -171,7 +171,7 @@ final class PDFFile {
         var numbers: [Int] = [], offsets: [Int] = []
         for _ in 0..<n {
             guard case let .int(o) = lex.next(), case let .int(off) = lex.next() else { break }
-            if off >= 0 && first + off < bytes.count { numbers.append(o); offsets.append(first + off) }
+            if off >= 0 && off < bytes.count - first { numbers.append(o); offsets.append(first + off) }
         }
         let os = PDFObjectStream(data: bytes, numbers: numbers, offsets: offsets)
         objectStreams[num] = os

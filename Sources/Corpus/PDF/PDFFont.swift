@@ -86,7 +86,7 @@ final class PDFFont {
             var code = 0
             for item in diffs.prefix(4096) {
                 switch file.resolve(item) {
-                case let .int(c): code = c
+                case let .int(c): code = max(-1, min(c, 256)) // out-of-range codes name nothing
                 case let .name(n):
                     if code >= 0 && code < 256 { table[code] = PDFGlyphNames.text(for: n) }
                     code += 1
@@ -127,12 +127,12 @@ final class PDFFont {
     private func readCIDWidths(_ w: [PDFObject], file: PDFFile) {
         var i = 0
         while i < w.count && widths.count < 100_000 {
-            guard let c = file.resolve(w[i]).int, c >= 0 else { i += 1; continue }
+            guard let c = file.resolve(w[i]).int, c >= 0, c < 1 << 24 else { i += 1; continue }
             if i + 1 < w.count, let list = file.resolve(w[i + 1]).array {
-                for (k, v) in list.prefix(65536).enumerated() { widths[UInt32(c + k)] = (file.resolve(v).number ?? 0) * widthScale }
+                for (k, v) in list.prefix(65536).enumerated() { widths[UInt32(truncatingIfNeeded: c + k)] = (file.resolve(v).number ?? 0) * widthScale }
                 i += 2
             } else if i + 2 < w.count, let last = file.resolve(w[i + 1]).int, let v = file.resolve(w[i + 2]).number {
-                if last >= c && last - c < 65536 { for code in c...last { widths[UInt32(code)] = v * widthScale } }
+                if last >= c && last - c < 65536 { for code in c...last { widths[UInt32(truncatingIfNeeded: code)] = v * widthScale } }
                 i += 3
             } else {
                 i += 1

@@ -8,6 +8,9 @@ struct PDFXref {
     var trailer = PDFDict()
     private var visited = Set<Int>()
 
+    /// Object numbers beyond this are not real (§C.2 suggests 8,388,607); it keeps sums from overflowing.
+    static let maxObjectNumber = 1 << 31
+
     init(file: PDFFile) { self.file = file }
 
     /// The offset after the last `startxref` keyword (§7.5.5), searched in the file's last 4 KiB
@@ -30,7 +33,7 @@ struct PDFXref {
         while let off = next, visited.count < 256 {
             guard !visited.contains(off) else { break } // a /Prev cycle
             visited.insert(off)
-            guard let t = readSection(at: off) ?? readSection(at: off + file.headerOffset) else {
+            guard let t = readSection(at: off) ?? readSection(at: off &+ file.headerOffset) else {
                 if first { throw CorpusError.pdfMalformed(reason: .noCatalog) }
                 break
             }
@@ -67,7 +70,7 @@ struct PDFXref {
             let save = lex.pos
             let t = lex.next()
             if lex.isKeyword(t, "trailer") { break }
-            guard case let .int(start) = t, case let .int(count) = lex.next(), start >= 0, count >= 0 else {
+            guard case let .int(start) = t, case let .int(count) = lex.next(), start >= 0, count >= 0, start < PDFXref.maxObjectNumber else {
                 lex.pos = save
                 // No trailer keyword: a table cut short. Look for the next trailer.
                 guard let tr = PDFRebuild.find(Array("trailer".utf8), in: data, from: save, first: true).first else { return nil }
@@ -81,7 +84,7 @@ struct PDFXref {
                       case let .keyword(s, c) = lex.next(), c == 1 else { lex.pos = entryStart; break }
                 let num = start + i
                 guard entries[num] == nil else { continue }
-                if data[s] == 0x6E, off > 0 { entries[num] = .offset(off, gen: gen) } // 'n'
+                if data[s] == 0x6E, off > 0, off < data.count { entries[num] = .offset(off, gen: gen) } // 'n'
                 else if data[s] == 0x66 { entries[num] = .free }
             }
         }
@@ -110,7 +113,7 @@ struct PDFXref {
         for pair in stride(from: 0, to: index.count - 1, by: 2) {
             let start = index[pair]
             let count = min(max(0, index[pair + 1]), bytes.count / rowWidth - row)
-            guard start >= 0, count > 0 else { continue }
+            guard start >= 0, start < PDFXref.maxObjectNumber, count > 0 else { continue }
             for i in 0..<count {
                 var fields = [0, 0, 0]
                 var at = (row + i) * rowWidth
@@ -124,7 +127,7 @@ struct PDFXref {
                 guard entries[num] == nil else { continue }
                 switch type {
                 case 0: entries[num] = .free
-                case 1: if fields[1] > 0 { entries[num] = .offset(fields[1], gen: fields[2]) }
+                case 1: if fields[1] > 0 && fields[1] < file.data.count { entries[num] = .offset(fields[1], gen: fields[2]) }
                 case 2: entries[num] = .compressed(stream: fields[1], index: fields[2])
                 default: break // §7.5.8.3: unknown types are references to the null object
                 }
