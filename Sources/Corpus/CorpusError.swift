@@ -57,6 +57,20 @@ public enum CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
     /// well-formed even in recover mode, or that expands entities or nests too far.
     case markup(path: String, error: XMLError)
 
+    // MARK: PDF
+
+    /// No `%PDF-` header in the first 1024 bytes: not a PDF file.
+    case pdfHeaderMissing
+    /// The file is encrypted and cannot be opened without a password, or uses a security
+    /// handler we do not implement (only the standard handler, RC4 and AES-128, is supported).
+    case pdfEncrypted(reason: PDFEncryptionFailure)
+    /// The file's structure is broken beyond what the reader can repair.
+    case pdfMalformed(reason: PDFFailure)
+    /// Reading the file would pass one of `PDFLimits` (a hostile or pathological file).
+    case pdfLimit(kind: PDFLimitKind, limit: Int)
+    /// The file opened, but none of its `pages` yields text (scans, or fonts with no Unicode mapping).
+    case pdfNoText(pages: Int, reason: PDFNoTextReason)
+
     public var description: String {
         switch self {
         case let .tooLarge(path, size, limit):
@@ -93,6 +107,16 @@ public enum CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
             return "ZIP entry '\(entry)' is encrypted"
         case let .markup(path, error):
             return "\(path): \(error)"
+        case .pdfHeaderMissing:
+            return "not a PDF file (no %PDF- header in the first 1024 bytes)"
+        case let .pdfEncrypted(reason):
+            return "PDF is encrypted (password needed or unsupported security handler): \(reason)"
+        case let .pdfMalformed(reason):
+            return "malformed PDF: \(reason)"
+        case let .pdfLimit(kind, limit):
+            return "PDF refused: \(kind) exceeds the limit of \(limit)"
+        case let .pdfNoText(pages, reason):
+            return "PDF has \(pages) page\(pages == 1 ? "" : "s") but no extractable text (\(reason))"
         }
     }
 

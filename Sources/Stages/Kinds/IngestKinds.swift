@@ -38,6 +38,7 @@ enum IngestKinds {
             },
             MarkupFormats.html,
             MarkupFormats.xml,
+            .pdf,
         ] + DataFormats.specs
     }
 
