@@ -23,8 +23,8 @@ import Posix
     @Test func usageErrorsExitTwo() throws {
         let r = try Binaries.run("nerve", ["akс"])
         #expect(r.status == 2)
-        let typo = try Binaries.run("nerve", ["stauts"])
-        #expect(typo.status == 2 && typo.stderr.contains("did you mean 'status'?"))
+        let typo = try Binaries.run("nerve", ["reloda"])
+        #expect(typo.status == 2 && typo.stderr.contains("did you mean 'reload'?"))
         #expect(try Binaries.run("nerve", ["ingest"]).stderr.contains("ingest needs PATH"))
         #expect(try Binaries.run("nerve", ["status", "--bogus"]).status == 2)
     }
