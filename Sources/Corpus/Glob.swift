@@ -25,10 +25,12 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { pattern }
 
-    /// Whether `relativePath` (folders separated by '/') matches.
-    public func matches(_ relativePath: String) -> Bool {
+    /// Whether `relativePath` (folders separated by '/') matches. Callers that already have the
+    /// file name (walkers) pass it as `name` to save finding it again.
+    public func matches(_ relativePath: String, name knownName: String? = nil) -> Bool {
         if fast != .none {
-            let name = relativePath.utf8.lastIndex(of: UInt8(ascii: "/")).map { relativePath[relativePath.index(after: $0)...] }
+            let name = knownName.map { Substring($0) }
+                ?? relativePath.utf8.lastIndex(of: UInt8(ascii: "/")).map { relativePath[relativePath.index(after: $0)...] }
                 ?? Substring(relativePath)
             switch fast {
             case let .literal(l): return name == l

@@ -48,27 +48,36 @@ public final class IndexWriter {
         return g
     }
 
-    /// Every ledger entry at or under `root` (by path, whichever root ingested it), keyed by path:
-    /// syncing a folder must see files an earlier ingest of a subfolder recorded, or their
-    /// deletion would go unnoticed. Read with a row cursor: this is the whole cost of re-syncing
-    /// an unchanged folder, besides the stat calls.
-    public func ledger(root: String) throws -> [String: LedgerEntry] {
+    /// The stat facts of every ledger entry at or under `root` (by path, whichever root ingested
+    /// it), keyed by path: syncing a folder must see files an earlier ingest of a subfolder
+    /// recorded, or their deletion would go unnoticed. Only what the "unchanged?" decision needs
+    /// is read — with a row cursor — since this scan is most of the cost of re-syncing an
+    /// unchanged folder; the rest of an entry is fetched with `entry(path:)` when a file changed.
+    public func ledger(root: String) throws -> [String: LedgerStat] {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         return try db("read ledger") {
-            var out: [String: LedgerEntry] = [:]
+            var out: [String: LedgerStat] = [:]
             let st = try c.prepare("""
-                SELECT path, root, size, mtime_ns, sha256, uid, gid, mode, extractor, status, reason, content_id, generation
+                SELECT path, size, mtime_ns, uid, gid, mode, status = 'indexed'
                 FROM documents WHERE path = ? OR (path >= ? AND path < ?)
                 """)
+            // '0' follows '/' in byte order, so [prefix, dir + "0") is exactly the folder's subtree.
             try st.each([.text(root), .text(prefix), .text(String(prefix.dropLast()) + "0")]) { r in
-                let path = r.string(0) ?? ""
-                out[path] = LedgerEntry(path: path, root: r.string(1) ?? "", size: r.int(2), mtimeNs: r.int(3), sha256: r.string(4),
-                                        uid: UInt32(truncatingIfNeeded: r.int(5)), gid: UInt32(truncatingIfNeeded: r.int(6)),
-                                        mode: UInt32(truncatingIfNeeded: r.int(7)), extractor: r.string(8),
-                                        status: LedgerStatus(rawValue: r.string(9) ?? "") ?? .failed, reason: r.string(10),
-                                        contentID: r.isNull(11) ? nil : r.int(11), generation: r.int(12))
+                out[r.string(0) ?? ""] = LedgerStat(size: r.int(1), mtimeNs: r.int(2), uid: UInt32(truncatingIfNeeded: r.int(3)),
+                                                   gid: UInt32(truncatingIfNeeded: r.int(4)), mode: UInt32(truncatingIfNeeded: r.int(5)),
+                                                   indexed: r.int(6) != 0)
             }
             return out
+        }
+    }
+
+    /// One ledger entry, whole.
+    public func entry(path: String) throws -> LedgerEntry? {
+        try db("read ledger entry") {
+            try c.query("""
+                SELECT path, root, size, mtime_ns, sha256, uid, gid, mode, extractor, status, reason, content_id, generation
+                FROM documents WHERE path = ?
+                """, [.text(path)]).first.map(Self.entry)
         }
     }
 

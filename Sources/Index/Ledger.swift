@@ -41,6 +41,25 @@ public struct LedgerEntry: Sendable, Equatable {
     }
 }
 
+/// What the ledger knows about a path that decides, from `stat` alone, whether it changed.
+public struct LedgerStat: Sendable, Equatable {
+    public var size: Int64
+    public var mtimeNs: Int64
+    public var uid: UInt32
+    public var gid: UInt32
+    public var mode: UInt32
+    public var indexed: Bool
+
+    public init(size: Int64, mtimeNs: Int64, uid: UInt32, gid: UInt32, mode: UInt32, indexed: Bool) {
+        self.size = size
+        self.mtimeNs = mtimeNs
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
+        self.indexed = indexed
+    }
+}
+
 /// The file facts the writer records (taken from stat at the time the file was read).
 public struct FileFacts: Sendable, Equatable {
     public var path: String

@@ -66,7 +66,8 @@ public final class IngestRunner: @unchecked Sendable {
             do {
                 for (i, file) in files.enumerated() {
                     if shouldStop() { report.cancelled = true; break }
-                    if ContinuousClock.now - lastProgress > .milliseconds(200) {
+                    // The clock is read every 16 files: unchanged files cost about a microsecond each.
+                    if i % 16 == 0, ContinuousClock.now - lastProgress > .milliseconds(200) {
                         lastProgress = .now
                         progress(IngestProgress(filesDone: i, filesTotal: files.count, bytesRead: report.bytesRead,
                                                 currentFile: file.path, elapsedMs: (ContinuousClock.now - start).milliseconds))
@@ -74,7 +75,7 @@ public final class IngestRunner: @unchecked Sendable {
                     try ingest(file, root: root, known: ledger[file.path], options: options, writer: w, report: &report)
                     // Commit often enough that answers see new files quickly and a crash costs
                     // little, rarely enough that commits do not dominate small files.
-                    if ContinuousClock.now - lastCommit > Self.batchInterval {
+                    if i % 16 == 0, ContinuousClock.now - lastCommit > Self.batchInterval {
                         try w.commitBatch()
                         try w.beginBatch()
                         lastCommit = .now
@@ -110,7 +111,7 @@ public final class IngestRunner: @unchecked Sendable {
                   gid: f.status.gid, mode: f.status.mode)
     }
 
-    private func ingest(_ file: WalkedFile, root: String, known: LedgerEntry?, options: WalkOptions, writer w: IndexWriter,
+    private func ingest(_ file: WalkedFile, root: String, known: LedgerStat?, options: WalkOptions, writer w: IndexWriter,
                         report: inout IngestReport) throws {
         var facts = facts(file, root: root)
         if let k = known, k.size == facts.size, k.mtimeNs == facts.mtimeNs {
@@ -160,13 +161,14 @@ public final class IngestRunner: @unchecked Sendable {
         var hasher = SHA256()
         hasher.update(bytes)
         let sha = Hex.encode(hasher.finalize())
-        if let k = known, k.sha256 == sha, k.status == .indexed {
+        let previous = known == nil ? nil : try w.entry(path: file.path)
+        if let k = previous, k.sha256 == sha, k.status == .indexed {
             try w.touch(facts)
             report.touched += 1
             return
         }
         if let content = try w.content(sha256: sha) {
-            try w.link(facts, sha256: sha, contentID: content, extractor: known?.extractor)
+            try w.link(facts, sha256: sha, contentID: content, extractor: previous?.extractor)
             report.linked += 1
             return
         }
@@ -185,7 +187,7 @@ public final class IngestRunner: @unchecked Sendable {
             try record(.skipped, reason, sha: sha)
             return
         }
-        if known?.status == .indexed { report.changed += 1 } else { report.added += 1 }
+        if known?.indexed == true { report.changed += 1 } else { report.added += 1 }
         report.chunks += stored
     }
 

@@ -52,10 +52,14 @@ public enum Walker {
                 problems.append(WalkProblem(path: dir, reason: "\(error)"))
                 continue
             }
-            for (name, status) in entries {
+            // Names sorted within each folder (short comparisons), folders visited in order: a
+            // stable, readable progress order without sorting full paths at the end.
+            var subfolders: [(String, String)] = []
+            defer { stack.append(contentsOf: subfolders.reversed()) }
+            for (name, status) in entries.sorted(by: { $0.name < $1.name }) {
                 let path = dir == "/" ? "/" + name : dir + "/" + name
                 let relative = rel.isEmpty ? name : rel + "/" + name
-                if options.exclude.contains(where: { $0.matches(relative) }) { continue }
+                if options.exclude.contains(where: { $0.matches(relative, name: name) }) { continue }
                 guard var st = status else {
                     problems.append(WalkProblem(path: path, reason: "vanished or cannot stat"))
                     continue
@@ -70,12 +74,12 @@ public enum Walker {
                 switch st.kind {
                 case .directory:
                     if visited.insert([st.device, st.inode]).inserted {
-                        stack.append((path, relative))
+                        subfolders.append((path, relative))
                     } else {
                         problems.append(WalkProblem(path: path, reason: "symlink loop: folder already visited"))
                     }
                 case .regular:
-                    if options.include.contains(where: { $0.matches(relative) }) {
+                    if options.include.contains(where: { $0.matches(relative, name: name) }) {
                         files.append(WalkedFile(path: path, relative: relative, status: st))
                     }
                 default:
@@ -83,7 +87,6 @@ public enum Walker {
                 }
             }
         }
-        files.sort { $0.path < $1.path }
         return (files, problems)
     }
 }
