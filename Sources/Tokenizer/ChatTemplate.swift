@@ -1,6 +1,7 @@
 // Chat templates without a Jinja engine: recognise the family of `tokenizer.chat_template` by
 // its distinctive markers (as llama.cpp's llm_chat_detect_template does) and render plain
 // system/user/assistant conversations the way that template's Jinja would.
+import Foundation
 
 /// One chat message.
 public struct ChatMessage: Sendable, Equatable {
@@ -22,13 +23,13 @@ public struct ChatRenderOptions: Sendable {
     /// Write the BOS text where the template writes `bos_token`. Off by default because
     /// `GGUFTokenizer.encode(addSpecial: true)` adds the BOS id itself (llama.cpp strips it too).
     public var includeBOS = false
-    /// The date templates print ("26 Jul 2024" style for Llama 3.x, "April 02, 2025" style for
-    /// Granite); nil means today, formatted as the template expects.
-    public var date: String?
+    /// The date the template prints (Llama 3.2, Granite 3.x, Mistral Small); nil means now.
+    /// Each template formats it its own way; Llama 3.1's template prints a fixed date instead.
+    public var date: Date?
     /// Qwen3: `enable_thinking` (nil = the template's default, thinking on).
     public var enableThinking: Bool?
 
-    public init(includeBOS: Bool = false, date: String? = nil, enableThinking: Bool? = nil) {
+    public init(includeBOS: Bool = false, date: Date? = nil, enableThinking: Bool? = nil) {
         self.includeBOS = includeBOS
         self.date = date
         self.enableThinking = enableThinking
@@ -70,6 +71,10 @@ public struct ChatTemplate: Sendable, Equatable {
     /// Qwen3: `<think>` handling and `enable_thinking`.
     public var thinking = false
     public var mistralVariant: MistralVariant = .v1
+    /// How the template prints dates (a DateFormatter pattern), and a date it prints instead of
+    /// today's when it has no clock (Llama 3.1: "26 Jul 2024").
+    public var dateFormat = "dd MMM yyyy"
+    public var fixedDate: String?
     /// The texts the template calls `bos_token` / `eos_token`.
     public var bosText = ""
     public var eosText = ""
@@ -99,7 +104,9 @@ public struct ChatTemplate: Sendable, Equatable {
         func has(_ s: String) -> Bool { source.contains(s) }
         if has("<|im_start|>") && !has("<|im_sep|>") && !has("<end_of_utterance>") {
             family = .chatml
+            // Templates write the newline inside the literal either escaped or as is.
             defaultSystemPrompt = Self.literalDefault(in: source, after: "<|im_start|>system\\n", until: "<|im_end|>")
+                ?? Self.literalDefault(in: source, after: "<|im_start|>system\n", until: "<|im_end|>")
             thinking = has("enable_thinking") || has("</think>")
         } else if has("[INST]") && !has("<<SYS>>") {
             family = .mistral
@@ -107,19 +114,27 @@ public struct ChatTemplate: Sendable, Equatable {
             if has("[SYSTEM_PROMPT]") { mistralVariant = .v7Tekken }
             else if has("\"[INST]\"") { mistralVariant = .v3Tekken }
             else { mistralVariant = .v1 }
+            if mistralVariant == .v7Tekken { defaultSystemPrompt = JinjaStrings.assignedString("default_system_message = ", in: source) }
         } else if has("<|start_header_id|>") && has("<|end_header_id|>") {
             family = .llama3
             bosText = "<|begin_of_text|>"
             knowledgeDateHeader = has("Cutting Knowledge Date")
+            if !has("strftime_now") { fixedDate = JinjaStrings.assignedString("set date_string = ", in: source) ?? "26 Jul 2024" }
         } else if has("<|start_of_role|>") && has("<|end_of_role|>") {
             family = .granite
-            defaultSystemPrompt = Self.graniteDefault(in: source)
+            defaultSystemPrompt = JinjaStrings.assignedString("default_system_message = ", in: source)
+                ?? JinjaStrings.assignedString("set system_message = ", in: source)
+            // Granite 3.x appends this when the conversation has no tools, documents or thinking.
+            if let d = defaultSystemPrompt, has("system_message + \" You are a helpful AI assistant.\"") {
+                defaultSystemPrompt = d + " You are a helpful AI assistant."
+            }
         } else if has("<|user|>") && has("<|assistant|>") && has("eos_token") && !has("<|end|>") {
             family = .tulu
             eosText = "<|endoftext|>"
         } else {
             throw TokenizerError.unknownChatTemplate(excerpt: String(source.prefix(120)))
         }
+        if let format = JinjaStrings.strftimeFormat(in: source) { dateFormat = format }
     }
 
     /// The template of a model's tokenizer, with its BOS/EOS texts.
@@ -146,31 +161,7 @@ public struct ChatTemplate: Sendable, Equatable {
         return nil
     }
 
-    /// Granite's default system message: "Knowledge Cutoff Date ... You are Granite, developed by
-    /// IBM." with the strftime_now(...) call replaced by a {date} placeholder.
-    static func graniteDefault(in source: String) -> String? {
-        guard let start = source.range(of: "Knowledge Cutoff Date"),
-              let end = source.range(of: "You are Granite, developed by IBM.", range: start.upperBound..<source.endIndex)
-        else { return nil }
-        var text = String(source[start.lowerBound..<end.upperBound])
-        // `..." + strftime_now('%B %d, %Y') + "...` → `...{date}...`
-        if let call = text.range(of: "strftime_now(") {
-            var open = call.lowerBound
-            while open > text.startIndex && text[text.index(before: open)] != "\"" && text[text.index(before: open)] != "'" {
-                open = text.index(before: open)
-            }
-            if let close = text.range(of: ")", range: call.upperBound..<text.endIndex) {
-                var after = close.upperBound
-                while after < text.endIndex && text[after] != "\"" && text[after] != "'" { after = text.index(after: after) }
-                if open > text.startIndex && after < text.endIndex {
-                    text.replaceSubrange(text.index(before: open)...after, with: "{date}")
-                }
-            }
-        }
-        return unescape(Substring(text))
-    }
-
-    private static func unescape(_ s: Substring) -> String {
+    static func unescape(_ s: Substring) -> String {
         var out = ""
         var it = s.makeIterator()
         while let c = it.next() {

@@ -18,7 +18,7 @@ extension ChatTemplate {
         case .llama3: return bos + renderLlama3(messages, addGenerationPrompt, options)
         case .granite: return renderGranite(messages, addGenerationPrompt, options)
         case .tulu: return bos + renderTulu(messages, addGenerationPrompt)
-        case .mistral: return bos + (try renderMistral(messages))
+        case .mistral: return bos + (try renderMistral(messages, options))
         }
     }
 
@@ -70,7 +70,7 @@ extension ChatTemplate {
                 system = Self.trim(first.content)
                 rest = rest.dropFirst()
             }
-            let date = o.date ?? Self.today(format: "dd MMM yyyy")
+            let date = dateText(o)
             s += turn("system", "Cutting Knowledge Date: December 2023\nToday Date: \(date)\n\n\(system)")
         }
         for m in rest { s += turn(m.role, Self.trim(m.content)) }
@@ -85,8 +85,7 @@ extension ChatTemplate {
             s += "<|start_of_role|>system<|end_of_role|>\(first.content)<|end_of_text|>\n"
             rest = rest.dropFirst()
         } else if let d = defaultSystemPrompt {
-            let date = o.date ?? Self.today(format: "MMMM dd, yyyy")
-            s += "<|start_of_role|>system<|end_of_role|>\(d.replacingOccurrences(of: "{date}", with: date))<|end_of_text|>\n"
+            s += "<|start_of_role|>system<|end_of_role|>\(d.replacingOccurrences(of: "{date}", with: dateText(o)))<|end_of_text|>\n"
         }
         for m in rest { s += "<|start_of_role|>\(m.role)<|end_of_role|>\(m.content)<|end_of_text|>\n" }
         if gen && !rest.isEmpty { s += "<|start_of_role|>assistant<|end_of_role|>" }
@@ -107,7 +106,7 @@ extension ChatTemplate {
         return s
     }
 
-    private func renderMistral(_ messages: [ChatMessage]) throws -> String {
+    private func renderMistral(_ messages: [ChatMessage], _ o: ChatRenderOptions) throws -> String {
         var s = ""
         switch mistralVariant {
         case .v1:
@@ -133,6 +132,9 @@ extension ChatTemplate {
                 }
             }
         case .v7Tekken:
+            if let d = defaultSystemPrompt, messages.first?.role != "system" {
+                s += "[SYSTEM_PROMPT]\(d.replacingOccurrences(of: "{date}", with: dateText(o)))[/SYSTEM_PROMPT]"
+            }
             for m in messages {
                 switch m.role {
                 case "system": s += "[SYSTEM_PROMPT]\(m.content)[/SYSTEM_PROMPT]"
@@ -147,10 +149,13 @@ extension ChatTemplate {
     /// Jinja's `trim`: strips whitespace at both ends.
     static func trim(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
 
-    static func today(format: String) -> String {
+    /// The date as this template prints it.
+    func dateText(_ o: ChatRenderOptions) -> String {
+        if let fixedDate { return fixedDate }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = format
-        return f.string(from: Date())
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = dateFormat
+        return f.string(from: o.date ?? Date())
     }
 }
