@@ -71,6 +71,10 @@ struct TokenizerFixture {
                 try md.add(key, value)
             }
         }
+        // An override of a key the file lacks adds it, as llama.cpp's --override-kv does.
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) where !md.contains(key) {
+            try md.add(key, .string(value))
+        }
         return try GGUFTokenizer(metadata: md)
     }
 }
