@@ -15,7 +15,11 @@ import Tokenizer
             let got = tok.encode(c.text, addSpecial: true, parseSpecial: c.parseSpecial)
             if got == c.ids { ok += 1 } else if bad.count < 5 { bad.append(describeMismatch(c, got)) }
         }
-        return (ok, fixture.cases.count, bad)
+        for (bytes, ids) in fixture.bytesCases {
+            let got = bytes.withUnsafeBufferPointer { tok.encode(bytes: $0) }
+            if got == ids { ok += 1 } else if bad.count < 5 { bad.append("bytes \(bytes): want \(ids) got \(got)") }
+        }
+        return (ok, fixture.cases.count + fixture.bytesCases.count, bad)
     }
 
     /// decode(ids) against llama_detokenize for the same ids, specials hidden and rendered.

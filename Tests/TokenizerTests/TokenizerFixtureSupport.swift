@@ -20,6 +20,8 @@ struct TokenizerFixture {
     let cases: [TokenizerCase]
     let longTextFile: String?
     let longTextIDs: [Int32]
+    /// Raw byte inputs (invalid UTF-8) with llama.cpp's ids.
+    let bytesCases: [(bytes: [UInt8], ids: [Int32])]
 
     static let directory = Paths.fixtures + "/tokenizer"
 
@@ -43,9 +45,13 @@ struct TokenizerFixture {
                                  decodedSpecial: c["decoded_special"] as? String)
         }
         let long = root["long_text"] as? [String: Any]
+        let raw = (root["bytes_cases"] as? [[String: Any]] ?? []).compactMap { c -> ([UInt8], [Int32])? in
+            guard let b = c["bytes"] as? [Int], let ids = c["ids"] as? [Int] else { return nil }
+            return (b.map { UInt8(truncatingIfNeeded: $0) }, ids.map { Int32($0) })
+        }
         return TokenizerFixture(name: name, vocab: vocab, overrides: root["overrides"] as? [String: String] ?? [:],
                                 cases: cases, longTextFile: long?["file"] as? String,
-                                longTextIDs: (long?["ids"] as? [Int] ?? []).map { Int32($0) })
+                                longTextIDs: (long?["ids"] as? [Int] ?? []).map { Int32($0) }, bytesCases: raw)
     }
 
     /// The vocabulary file, or nil (with the reason) when this machine does not have it.

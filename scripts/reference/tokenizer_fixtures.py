@@ -6,7 +6,7 @@ import ctypes, glob, json, os, sys
 import llama_cpp
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tokenizer_strings import OWN, SPECIAL
+from tokenizer_strings import INVALID_UTF8, OWN, SPECIAL, random_texts
 
 src, dest = sys.argv[1], sys.argv[2]
 models = os.path.join(src, "models")
@@ -99,7 +99,11 @@ def main():
                 for special in (True, False):
                     cases.append({"text": t, "parse_special": special,
                                   "ids": llm.tokenize(t.encode("utf-8"), add_bos=True, special=special)})
-        doc = {"vocab": os.path.basename(path), "overrides": overrides, "cases": cases}
+        for t in random_texts():
+            cases.append({"text": t, "parse_special": False,
+                          "ids": llm.tokenize(t.encode("utf-8"), add_bos=True, special=False)})
+        raw = [{"bytes": list(b), "ids": llm.tokenize(b, add_bos=True, special=False)} for b in INVALID_UTF8]
+        doc = {"vocab": os.path.basename(path), "overrides": overrides, "cases": cases, "bytes_cases": raw}
         if name in ("smollm2", "llama-bpe", "llama-spm", "qwen2") and long_text:
             doc["long_text"] = {"file": corpus[0], "ids": llm.tokenize(long_text.encode("utf-8"), add_bos=True, special=False)}
         with open(os.path.join(dest, name + ".json"), "w", encoding="utf-8") as f:

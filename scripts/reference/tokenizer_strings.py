@@ -64,3 +64,29 @@ SPECIAL = [
     "{0}{1}{0}",
     "not special: <|fake|> <s> </s> [INST]",
 ]
+
+
+def random_texts(count=150, seed=20261123):
+    """Deterministic random mixes of the character classes the pre-tokenizers treat differently."""
+    import random
+    rng = random.Random(seed)
+    pools = [
+        "abcxyzABCXYZ", "éÉßøÅçñüÖ", "αβΓΔжЖюЯ", "中文字日本語", "한국어", "ابت", "אבג", "नमस्", "ไทย",
+        "0123456789", "٠١٢٣", "²³½Ⅻ", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\u2003", "\u200b",
+        ".,;:!?", "'\"`", "-_/\\|", "()[]{}<>", "$%&*+=^~@#", "…—–“”‘’«»", "€£¥©®™", "∑∞≤→✓",
+        "\u0301\u0308", "🦙🚀👍🏽", "👨‍👩‍👧", "'s", "'S", "'re", "'ll", "'d", "'t", "'ve", "'m",
+        "\u0378", "\ue000", "\u0001\u001f",
+    ]
+    out = []
+    for _ in range(count):
+        n = rng.randint(1, 12)
+        out.append("".join(rng.choice(rng.choice(pools)) if rng.random() < 0.7 else rng.choice(pools)
+                           for _ in range(n)))
+    return out
+
+
+# Invalid UTF-8 inputs (raw bytes), read by llama.cpp as U+FFFD per bad byte.
+INVALID_UTF8 = [
+    b"abc\xffdef", b"\xc3", b"\xc3(", b"\xe2\x82", b"\xe2\x82 euro", b"\xf0\x9f\xa6", b"\x80\x80x",
+    b"ok \xed\xa0\x80 surrogate", b"\xc0\xaf overlong", b"\xf8\x88\x80\x80\x80", b"caf\xe9 latin-1",
+]
