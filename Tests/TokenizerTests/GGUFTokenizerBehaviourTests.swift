@@ -16,7 +16,7 @@ import Tokenizer
         }
         var next = 256
         for b in 0..<256 where chars[b].isEmpty {
-            chars[b] = String(Character(UnicodeScalar(UInt32(next))!))
+            chars[b] = UnicodeScalar(UInt32(next)).map { String(Character($0)) } ?? "?"
             next += 1
         }
         let tokens = chars + ["he", "ll", "hell", "hello", "<|end|>"]
@@ -131,22 +131,31 @@ import Tokenizer
         #expect(tok.encode("<|im_start|>user", parseSpecial: false).first != 1)
     }
 
-    /// Throughput on 1 MB of real text (printed, not asserted).
+    /// Throughput on 1 MB of real text (printed, not asserted): SmolLM2, and the llama.cpp
+    /// Llama 3 BPE and Llama SentencePiece vocabularies when the reference cache has them.
     @Test(.enabled(if: SmolLM2.available, "needs models/SmolLM2-135M-Instruct.Q4_1.gguf"))
     func encodeSpeed() throws {
-        let tok = try GGUFTokenizer(file: try GGUFFile(path: SmolLM2.path))
         var text = ""
         let root = Paths.packageRoot + "/corpus"
         let files = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".md") }.sorted()
         let sources = files.compactMap { try? String(contentsOfFile: root + "/" + $0, encoding: .utf8) }
         while text.utf8.count < 1 << 20 && !sources.isEmpty { for s in sources { text += s } }
-        let clock = ContinuousClock()
-        var ids: [Int32] = []
-        let elapsed = clock.measure { ids = tok.encode(text) }
-        let seconds = Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)
-        print("tokenizer speed: \(text.utf8.count) bytes → \(ids.count) tokens in \(String(format: "%.3f", seconds)) s, "
-              + "\(Int(Double(ids.count) / seconds)) tokens/s, \(String(format: "%.1f", Double(text.utf8.count) / seconds / 1e6)) MB/s")
-        #expect(ids.count > 100_000)
+        var paths = [("smollm2", SmolLM2.path)]
+        for name in ["llama-bpe", "llama-spm"] {
+            let p = ReferenceCache.vocabDirectory + "/ggml-vocab-\(name).gguf"
+            if FileManager.default.fileExists(atPath: p) { paths.append((name, p)) }
+        }
+        for (name, path) in paths {
+            let tok = try GGUFTokenizer(file: try GGUFFile(path: path))
+            let clock = ContinuousClock()
+            var ids: [Int32] = []
+            let elapsed = clock.measure { ids = tok.encode(text) }
+            let seconds = Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)
+            print("tokenizer speed \(name): \(text.utf8.count) bytes → \(ids.count) tokens in "
+                  + "\(String(format: "%.3f", seconds)) s, \(Int(Double(ids.count) / seconds)) tokens/s, "
+                  + "\(String(format: "%.1f", Double(text.utf8.count) / seconds / 1e6)) MB/s")
+            #expect(ids.count > 100_000)
+        }
     }
 }
