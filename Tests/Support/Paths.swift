@@ -19,6 +19,16 @@ public enum Paths {
         return FileSystem.isDirectory(p) ? p : nil
     }()
 
+    /// Where downloaded and built reference material lives (the llama.cpp sources and tools from
+    /// scripts/bench/build-llama-cpp): $NERVE_CACHE, else .cache/ in the repository.
+    public static let cache: String = Identity.environment("NERVE_CACHE") ?? packageRoot + "/.cache"
+
+    /// The llama.cpp source tree inside the cache, when it has been fetched.
+    public static let llamaCppSource: String? = {
+        let p = cache + "/llama-cpp-python-0.3.36/src/vendor/llama.cpp"
+        return FileSystem.isDirectory(p) ? p : nil
+    }()
+
     /// A fresh private temporary directory, removed by the caller with `FileSystem.removeTree`.
     public static func temporaryDirectory(_ prefix: String = "nerve-test") throws -> String {
         try FileSystem.makeTemporaryDirectory(prefix: prefix)

@@ -90,7 +90,7 @@ enum FixtureError: Error { case malformed(String) }
 /// Where scripts/bench/build-llama-cpp keeps the llama.cpp sources (vocab GGUFs, templates).
 enum ReferenceCache {
     static var root: String {
-        (ProcessInfo.processInfo.environment["NERVE_CACHE"] ?? "/work/cache") + "/llama-cpp-python-0.3.36"
+        Paths.cache + "/llama-cpp-python-0.3.36"
     }
     static var vocabDirectory: String { root + "/src/vendor/llama.cpp/models" }
 }

@@ -13,23 +13,9 @@ from gguf import GGUFReader  # noqa: E402
 TEMPLATES = os.path.join(src, "models", "templates")
 FIXED_NOW = datetime.datetime(2025, 4, 2)
 
-# Written down from the models' tokenizer_config.json (not shipped in llama.cpp's templates/).
-LLAMA3_0 = ("{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = "
-            "'<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + "
-            "'<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}"
-            "{{ content }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}")
-TULU_OLMOE = ("{{ bos_token }}{% for message in messages %}{% if message['role'] == 'system' %}{{ '<|system|>\\n' + "
-              "message['content'] + '\\n' }}{% elif message['role'] == 'user' %}{{ '<|user|>\\n' + message['content'] + "
-              "'\\n' }}{% elif message['role'] == 'assistant' %}{% if not loop.last %}{{ '<|assistant|>\\n'  + "
-              "message['content'] + eos_token + '\\n' }}{% else %}{{ '<|assistant|>\\n'  + message['content'] + "
-              "eos_token }}{% endif %}{% endif %}{% if loop.last and add_generation_prompt %}{{ '<|assistant|>\\n' }}"
-              "{% endif %}{% endfor %}")
-MIXTRAL = ("{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
-           "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
-           "{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% elif message['role'] "
-           "== 'assistant' %}{{ message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant "
-           "roles are supported!') }}{% endif %}{% endfor %}")
-
+# Templates that ship in neither llama.cpp's templates/ nor a GGUF we have (Llama 3.0, OLMoE/Tulu,
+# Mixtral v1) are not reproduced here (their sources are other projects' code): the fixture keeps
+# their earlier renderings under "named" entries, carried over unchanged when regenerating.
 
 def from_gguf(path):
     r = GGUFReader(path)
@@ -42,6 +28,26 @@ def from_file(name):
         return f.read()
 
 
+# Where each source comes from, recorded in the fixture instead of the source itself.
+def ref_gguf(path):
+    return ("model:" + os.path.basename(path)) if path.startswith("models/") else "llama.cpp:models/" + os.path.basename(path)
+
+
+def ref_file(name):
+    return "llama.cpp:models/templates/" + name
+
+
+# Where each case's source is read from (recorded in the fixture in place of the source).
+REFS = {
+    "smollm2": ref_gguf("models/SmolLM2-135M-Instruct.Q4_1.gguf"), "qwen2": ref_gguf("ggml-vocab-qwen2.gguf"),
+    "qwen2.5": ref_file("Qwen-Qwen2.5-7B-Instruct.jinja"), "qwen3": ref_file("Qwen-Qwen3-0.6B.jinja"),
+    "qwen3-no-thinking": ref_file("Qwen-Qwen3-0.6B.jinja"), "llama3.1": ref_file("meta-llama-Llama-3.1-8B-Instruct.jinja"),
+    "llama3.2": ref_file("meta-llama-Llama-3.2-3B-Instruct.jinja"), "llama3.3": ref_file("meta-llama-Llama-3.3-70B-Instruct.jinja"),
+    "granite3.3": ref_file("ibm-granite-granite-3.3-2B-Instruct.jinja"), "granite4.0": ref_file("ibm-granite-granite-4.0.jinja"),
+    "mistral-nemo": ref_file("mistralai-Mistral-Nemo-Instruct-2407.jinja"),
+    "mistral-small-3.2": ref_file("Mistral-Small-3.2-24B-Instruct-2506.jinja"), "gemma2-unknown": ref_file("google-gemma-2-2b-it.jinja"),
+}
+
 # name, source, family, bos, eos, extra render variables
 CASES = [
     ("smollm2", from_gguf("models/SmolLM2-135M-Instruct.Q4_1.gguf"), "chatml", "<|im_start|>", "<|im_end|>", {}),
@@ -49,14 +55,11 @@ CASES = [
     ("qwen2.5", from_file("Qwen-Qwen2.5-7B-Instruct.jinja"), "chatml", "", "<|im_end|>", {}),
     ("qwen3", from_file("Qwen-Qwen3-0.6B.jinja"), "chatml", "", "<|im_end|>", {}),
     ("qwen3-no-thinking", from_file("Qwen-Qwen3-0.6B.jinja"), "chatml", "", "<|im_end|>", {"enable_thinking": False}),
-    ("llama3.0", LLAMA3_0, "llama3", "<|begin_of_text|>", "<|eot_id|>", {}),
     ("llama3.1", from_file("meta-llama-Llama-3.1-8B-Instruct.jinja"), "llama3", "<|begin_of_text|>", "<|eot_id|>", {}),
     ("llama3.2", from_file("meta-llama-Llama-3.2-3B-Instruct.jinja"), "llama3", "<|begin_of_text|>", "<|eot_id|>", {}),
     ("llama3.3", from_file("meta-llama-Llama-3.3-70B-Instruct.jinja"), "llama3", "<|begin_of_text|>", "<|eot_id|>", {}),
     ("granite3.3", from_file("ibm-granite-granite-3.3-2B-Instruct.jinja"), "granite", "", "<|end_of_text|>", {}),
     ("granite4.0", from_file("ibm-granite-granite-4.0.jinja"), "granite", "", "<|end_of_text|>", {}),
-    ("olmoe-tulu", TULU_OLMOE, "tulu", "", "<|endoftext|>", {}),
-    ("mixtral-v1", MIXTRAL, "mistral", "<s>", "</s>", {}),
     ("mistral-nemo", from_file("mistralai-Mistral-Nemo-Instruct-2407.jinja"), "mistral", "<s>", "</s>", {}),
     ("mistral-small-3.2", from_file("Mistral-Small-3.2-24B-Instruct-2506.jinja"), "mistral", "<s>", "</s>", {}),
     ("gemma2-unknown", from_file("google-gemma-2-2b-it.jinja"), None, "<bos>", "<eos>", {}),
@@ -87,6 +90,8 @@ def render(source, bos, eos, messages, gen, extra):
 
 
 def main():
+    path = os.path.join(dest, "chat_templates.json")
+    carried = [t for t in json.load(open(path, encoding="utf-8")) if t.get("named")] if os.path.exists(path) else []
     out = []
     for name, source, family, bos, eos, extra in CASES:
         convs = []
@@ -96,10 +101,11 @@ def main():
                 convs.append({"messages": messages, "add_generation_prompt": gen, "expected": expected})
             except jinja2.exceptions.TemplateError as e:
                 convs.append({"messages": messages, "add_generation_prompt": gen, "error": str(e)})
-        out.append({"name": name, "family": family, "bos": bos, "eos": eos, "source": source,
+        out.append({"name": name, "family": family, "bos": bos, "eos": eos, "source_file": REFS[name],
                     "enable_thinking": extra.get("enable_thinking"), "date": FIXED_NOW.strftime("%d %b %Y"),
                     "granite_date": FIXED_NOW.strftime("%B %d, %Y"), "conversations": convs})
-    with open(os.path.join(dest, "chat_templates.json"), "w", encoding="utf-8") as f:
+    out += carried
+    with open(path, "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=1)
     print(f"{len(out)} templates", file=sys.stderr)
 
