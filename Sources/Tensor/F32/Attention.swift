@@ -54,28 +54,60 @@ extension F32 {
             for j in 0..<length { row[j] = k[j * stride + d] }
             for j in length..<padded { row[j] = 0 }
         }
-        let scale = 1 / Float(headDim).squareRoot()
-        let masked = F32x16(repeating: -.infinity)
+        let scale = F32x16(repeating: 1 / Float(headDim).squareRoot())
         let lane = F32x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         for i in 0..<length {
             let qi = q + i * stride
+            // Scores, 16 keys per vector. Four key chunks at a time (or, for the last chunks,
+            // four partial sums over d) so that four independent FMA chains hide FMA latency.
             var j0 = 0
+            while j0 + 64 <= padded {
+                var a0 = F32x16.zero, a1 = F32x16.zero, a2 = F32x16.zero, a3 = F32x16.zero
+                for d in 0..<headDim {
+                    let qd = F32x16(repeating: qi[d]), row = kt + d * padded + j0
+                    a0.addProduct(qd, load16(row)); a1.addProduct(qd, load16(row + 16))
+                    a2.addProduct(qd, load16(row + 32)); a3.addProduct(qd, load16(row + 48))
+                }
+                store16(a0 * scale, scores + j0); store16(a1 * scale, scores + j0 + 16)
+                store16(a2 * scale, scores + j0 + 32); store16(a3 * scale, scores + j0 + 48)
+                j0 += 64
+            }
             while j0 < padded {
-                var acc = F32x16.zero
-                for d in 0..<headDim { acc.addProduct(F32x16(repeating: qi[d]), load16(kt + d * padded + j0)) }
-                acc *= scale
-                // Columns past the sequence end are masked out of the softmax.
-                acc.replace(with: masked, where: lane .>= F32x16(repeating: Float(length - j0)))
-                store16(acc, scores + j0)
+                var a = (F32x16.zero, F32x16.zero, F32x16.zero, F32x16.zero)
+                var d = 0
+                while d + 4 <= headDim {
+                    let row = kt + d * padded + j0
+                    a.0.addProduct(F32x16(repeating: qi[d]), load16(row))
+                    a.1.addProduct(F32x16(repeating: qi[d + 1]), load16(row + padded))
+                    a.2.addProduct(F32x16(repeating: qi[d + 2]), load16(row + 2 * padded))
+                    a.3.addProduct(F32x16(repeating: qi[d + 3]), load16(row + 3 * padded))
+                    d += 4
+                }
+                while d < headDim { a.0.addProduct(F32x16(repeating: qi[d]), load16(kt + d * padded + j0)); d += 1 }
+                store16(((a.0 + a.1) + (a.2 + a.3)) * scale, scores + j0)
                 j0 += 16
             }
-            softmax(scores, count: padded)
+            // Columns past the sequence end (the zero padding of kt) are masked out of the softmax.
+            let last = (length - 1) / 16 * 16
+            let tail = load16(scores + last).replacing(with: -.infinity, where: lane .>= F32x16(repeating: Float(length - last)))
+            store16(tail, scores + last)
+            softmax(scores, count: length)
+            // out_i = Σ_j p_j · v_j, 16 output dims per vector, four partial sums over j.
             let o = out + (start + i) * hidden + h * headDim
             var d0 = 0
             while d0 + 16 <= headDim {
-                var acc = F32x16.zero
-                for j in 0..<length { acc.addProduct(F32x16(repeating: scores[j]), load16(v + j * stride + d0)) }
-                store16(acc, o + d0)
+                var a = (F32x16.zero, F32x16.zero, F32x16.zero, F32x16.zero)
+                let vd = v + d0
+                var j = 0
+                while j + 4 <= length {
+                    a.0.addProduct(F32x16(repeating: scores[j]), load16(vd + j * stride))
+                    a.1.addProduct(F32x16(repeating: scores[j + 1]), load16(vd + (j + 1) * stride))
+                    a.2.addProduct(F32x16(repeating: scores[j + 2]), load16(vd + (j + 2) * stride))
+                    a.3.addProduct(F32x16(repeating: scores[j + 3]), load16(vd + (j + 3) * stride))
+                    j += 4
+                }
+                while j < length { a.0.addProduct(F32x16(repeating: scores[j]), load16(vd + j * stride)); j += 1 }
+                store16((a.0 + a.1) + (a.2 + a.3), o + d0)
                 d0 += 16
             }
             while d0 < headDim {

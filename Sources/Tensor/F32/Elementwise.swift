@@ -20,7 +20,7 @@ extension F32 {
     static func sum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
         var acc = F32x16.zero, i = 0
         while i + 16 <= count { acc += load16(x + i); i += 16 }
-        return (acc + loadTail(x + i, count - i, fill: 0)).sum()
+        return VectorMath.sum(acc + loadTail(x + i, count - i, fill: 0))
     }
 
     /// `y[rows, n] = (x − mean) / sqrt(var + eps) · gamma + beta` per row, with the biased
@@ -39,7 +39,7 @@ extension F32 {
                 while i + 16 <= n { let d = load16(xr + i) - m; acc.addProduct(d, d); i += 16 }
                 var tail = loadTail(xr + i, n - i, fill: mean) - m
                 acc.addProduct(tail, tail)
-                let rstd = F32x16(repeating: 1 / (acc.sum() / Float(n) + eps).squareRoot())
+                let rstd = F32x16(repeating: 1 / (VectorMath.sum(acc) / Float(n) + eps).squareRoot())
                 i = 0
                 while i + 16 <= n {
                     store16((load16(xr + i) - m) * rstd * load16(gamma + i) + load16(beta + i), yr + i)
@@ -70,8 +70,8 @@ extension F32 {
     /// overflows; −inf entries (masked) become 0. A row that is all −inf becomes all 0.
     public static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
         var mx = F32x16(repeating: -.infinity), i = 0
-        while i + 16 <= count { mx = pointwiseMax(mx, load16(x + i)); i += 16 }
-        let top = pointwiseMax(mx, loadTail(x + i, count - i, fill: -.infinity)).max()
+        while i + 16 <= count { mx = VectorMath.maximum(mx, load16(x + i)); i += 16 }
+        let top = VectorMath.max(VectorMath.maximum(mx, loadTail(x + i, count - i, fill: -.infinity)))
         if top == -.infinity {
             for j in 0..<count { x[j] = 0 }
             return
@@ -88,7 +88,7 @@ extension F32 {
         let e = VectorMath.exp(loadTail(x + i, count - i, fill: -.infinity) - shift)
         acc += e
         storeTail(e, x + i, count - i)
-        let scale = F32x16(repeating: 1 / acc.sum())
+        let scale = F32x16(repeating: 1 / VectorMath.sum(acc))
         i = 0
         while i + 16 <= count { store16(load16(x + i) * scale, x + i); i += 16 }
         while i < count { x[i] *= scale[0]; i += 1 }
@@ -122,7 +122,7 @@ extension F32 {
         while i + 16 <= count { let v = load16(x + i); acc.addProduct(v, v); i += 16 }
         let t = loadTail(x + i, count - i, fill: 0)
         acc.addProduct(t, t)
-        let scale = 1 / max(acc.sum().squareRoot(), 1e-12)
+        let scale = 1 / max(VectorMath.sum(acc).squareRoot(), 1e-12)
         for j in 0..<count { x[j] *= scale }
     }
 }

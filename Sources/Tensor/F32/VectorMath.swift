@@ -21,6 +21,39 @@ func store16(_ v: F32x16, _ p: UnsafeMutablePointer<Float>) {
 }
 
 public enum VectorMath {
+    // Swift's generic SIMD helpers (rounded, pointwiseMax, max(), sum(), integer conversion)
+    // handle NaN and rounding modes lane by lane and compile to scalar loops; the kernels use
+    // these instead, which LLVM turns into a few vector instructions.
+
+    /// Round to nearest (ties to even) for |x| < 2²²: adding and subtracting 1.5·2²³ leaves
+    /// no fraction bits.
+    @inline(__always)
+    public static func roundToNearest(_ x: F32x16) -> F32x16 {
+        (x + 12_582_912) - 12_582_912
+    }
+
+    /// Lane-wise maximum (no NaN inputs).
+    @inline(__always)
+    public static func maximum(_ a: F32x16, _ b: F32x16) -> F32x16 {
+        a.replacing(with: b, where: b .> a)
+    }
+
+    /// Σ lanes, as a tree over halves.
+    @inline(__always)
+    public static func sum(_ v: F32x16) -> Float {
+        let s8 = v.lowHalf + v.highHalf, s4 = s8.lowHalf + s8.highHalf, s2 = s4.lowHalf + s4.highHalf
+        return s2[0] + s2[1]
+    }
+
+    /// Largest lane (no NaN inputs), as a tree over halves.
+    @inline(__always)
+    public static func max(_ v: F32x16) -> Float {
+        let m8 = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        let m4 = m8.lowHalf.replacing(with: m8.highHalf, where: m8.highHalf .> m8.lowHalf)
+        let m2 = m4.lowHalf.replacing(with: m4.highHalf, where: m4.highHalf .> m4.lowHalf)
+        return m2[0] > m2[1] ? m2[0] : m2[1]
+    }
+
     /// e^x per lane, relative error below 2 ulp on [-87, 88]; inputs below −87.3 give 0 and above
     /// 88.7 give +inf (so softmax of −inf masks works). NaN is not propagated (callers never feed it).
     /// Range reduction x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for an exact n·ln2), then
@@ -31,7 +64,7 @@ public enum VectorMath {
         let lo: F32x16 = .init(repeating: -87.3), hi: F32x16 = .init(repeating: 88.7)
         let underflow = x .< lo, overflow = x .> hi
         let xc = x.replacing(with: lo, where: underflow).replacing(with: hi, where: overflow)
-        let n = (xc * 1.442_695_04).rounded(.toNearestOrEven)
+        let n = roundToNearest(xc * 1.442_695_04)
         // ln2 = 0.693359375 − 2.12194440e-4: the high part has 9 significant bits, so n·high is
         // exact for every n here and x − n·high loses nothing (Cody–Waite reduction).
         var r = xc.addingProduct(n, F32x16(repeating: -0.693_359_375))
@@ -44,16 +77,24 @@ public enum VectorMath {
         p = F32x16(repeating: 0.5).addingProduct(p, r)
         p = F32x16(repeating: 1).addingProduct(p, r)
         p = F32x16(repeating: 1).addingProduct(p, r)
-        // 2^n: n is in [-126, 128]; split it in two halves so that n = 128 and n = −126 with a
-        // subnormal result stay representable (each half scale is a normal float).
-        let ni = SIMD16<Int32>(n, rounding: .towardZero)
-        let n1 = ni &>> 1, n2 = ni &- n1
-        let s1 = unsafeBitCast((n1 &+ 127) &<< 23, to: F32x16.self)
-        let s2 = unsafeBitCast((n2 &+ 127) &<< 23, to: F32x16.self)
+        // 2^n from exponent bits: n is in [-126, 128]; split it in two halves so that n = 128,
+        // and n = −126 with a subnormal result, stay representable (each half scale is normal).
+        let n1 = roundToNearest(n * 0.5 - 0.25), n2 = n - n1             // n1 = ⌊n/2⌋
+        let s1 = Self.powerOfTwo(n1), s2 = Self.powerOfTwo(n2)
         var result = p * s1 * s2
         result.replace(with: 0, where: underflow)
         result.replace(with: .infinity, where: overflow)
         return result
+    }
+
+    /// 2^k for integral k in [-126, 127], built as exponent bits. Adding 1.5·2²³ puts k + 127 in
+    /// the low mantissa bits (exact for small integers), and the shift by 23 moves it into the
+    /// exponent field while the magic bits fall off the top. (Swift's SIMD float-to-int
+    /// conversion is a per-lane generic call, about 50× slower.)
+    @inline(__always)
+    static func powerOfTwo(_ k: F32x16) -> F32x16 {
+        let biased = unsafeBitCast(k + (12_582_912 + 127), to: SIMD16<UInt32>.self)
+        return unsafeBitCast(biased &<< 23, to: F32x16.self)
     }
 
     /// erfc(z) per lane with relative error below 1.2e-7 (plus float rounding) for every z.
