@@ -3,11 +3,11 @@
 // own sequence, which is what an attention mask over a padded batch computes.
 
 extension F32 {
-    /// Floats of scratch `attention` needs: per thread, the transposed keys of one head
-    /// `[headDim, maxLength rounded up to 16]` and one row of scores.
+    /// Floats of scratch `attention` needs: per job (`Parallel.jobs(for: threads)`), the
+    /// transposed keys of one head `[headDim, maxLength rounded up to 16]` and one row of scores.
     public static func attentionScratchCount(maxLength: Int, headDim: Int, threads: Int) -> Int {
         let padded = (maxLength + 15) / 16 * 16
-        return max(1, threads) * (headDim + 1) * padded
+        return Parallel.jobs(for: threads) * (headDim + 1) * padded
     }
 
     /// For every sequence s (tokens `offsets[s]..<offsets[s+1]`) and head h:
@@ -26,7 +26,7 @@ extension F32 {
         for s in 0..<sequences { longest = max(longest, offsets[s + 1] - offsets[s]) }
         let padded = (longest + 15) / 16 * 16
         let pairs = sequences * heads
-        let jobs = max(1, min(threads, pairs))
+        let jobs = max(1, min(Parallel.jobs(for: threads), pairs))
         Parallel.run(jobs: jobs, threads: threads) { job in
             let kt = scratch + job * (headDim + 1) * padded          // [headDim, padded]
             let scores = kt + headDim * padded                       // [padded]

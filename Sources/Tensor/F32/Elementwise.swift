@@ -29,7 +29,7 @@ extension F32 {
     public static func layerNorm(_ x: UnsafePointer<Float>, rows: Int, width n: Int,
                                  gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
                                  into y: UnsafeMutablePointer<Float>, threads: Int = 1) {
-        let jobs = max(1, min(threads, rows / 32))
+        let jobs = max(1, min(Parallel.jobs(for: threads), rows / 32))
         Parallel.run(jobs: jobs, threads: threads) { job in
             for r in Parallel.slice(rows, parts: jobs, part: job) {
                 let xr = x + r * n, yr = y + r * n

@@ -35,10 +35,11 @@ public enum F32 {
         if rows <= 0 { return }
         let panels = weights.panels
         let rowTiles = (rows + rowTile - 1) / rowTile
-        // Rows are the better split (each thread reads W once per chunk); with few rows (one
+        let wanted = Parallel.jobs(for: threads)
+        // Rows are the better split (each job streams W once per chunk); with few rows (one
         // short query) split the output features instead so every core still works.
-        let byRows = rowTiles >= 4 * threads || rowTiles >= panels
-        let jobs = max(1, min(threads, byRows ? rowTiles : panels))
+        let byRows = rowTiles >= 2 * wanted || rowTiles >= panels
+        let jobs = max(1, min(wanted, byRows ? rowTiles : panels))
         Parallel.run(jobs: jobs, threads: threads) { job in
             let rowRange = byRows ? Parallel.slice(rows, parts: jobs, part: job, granule: rowTile) : 0..<rows
             let panelRange = byRows ? 0..<panels : Parallel.slice(panels, parts: jobs, part: job)

@@ -2,11 +2,22 @@
 // loop over elements. Kernels take the thread count as a parameter so callers decide (and tests
 // can force 1 or an odd number to exercise the split arithmetic).
 import Dispatch
+import Foundation   // ProcessInfo.activeProcessorCount, read once
 
 /// How many threads a kernel may use, and the one place that starts them.
 public enum Parallel {
+    /// Processors available to this process.
+    public static let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Jobs a kernel should cut its work into for `threads` threads: a few per thread, so that
+    /// a thread the OS preempts (a busy machine) does not hold back a fixed share of the work.
+    @inline(__always)
+    public static func jobs(for threads: Int) -> Int { threads <= 1 ? 1 : 4 * threads }
+
     /// Runs `body(job)` for every job in `0..<jobs`, on up to `threads` threads. With one thread or
-    /// one job it runs inline on the caller's thread (no Dispatch overhead, no hop).
+    /// one job it runs inline on the caller's thread (no Dispatch overhead, no hop). When
+    /// `threads` covers every processor, Dispatch hands jobs out one at a time to whichever
+    /// worker is free; for fewer threads each worker takes every `threads`-th job.
     /// `body` must be safe to run concurrently with itself for different jobs.
     @inline(__always)
     public static func run(jobs: Int, threads: Int, _ body: (Int) -> Void) {
@@ -19,7 +30,15 @@ public enum Parallel {
         // disjoint part of the output, which is the guarantee Sendable would otherwise give.
         withoutActuallyEscaping(body) { escaping in
             let shared = UncheckedSendable(escaping)
-            DispatchQueue.concurrentPerform(iterations: jobs) { shared.value($0) }
+            if threads >= processors {
+                DispatchQueue.concurrentPerform(iterations: jobs) { shared.value($0) }
+            } else {
+                let workers = min(threads, jobs)
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var j = w
+                    while j < jobs { shared.value(j); j += workers }
+                }
+            }
         }
     }
 
