@@ -202,6 +202,8 @@ final class BERTRunState {
 /// A loaded BERT encoder. Not thread-safe by itself: `forward` writes into the run state passed
 /// to it (SentenceEncoder serialises callers).
 final class BERT: @unchecked Sendable {
+    /// Rows per feed-forward chunk (see the feed-forward step).
+    static let ffnChunk = 64
     let config: BERTConfig
     let weights: BERTWeights
 
@@ -246,10 +248,25 @@ final class BERT: @unchecked Sendable {
                           eps: config.layerNormEps, into: h1, threads: threads)
 
             // MARK: Feed-forward: dense + GELU, dense + residual, LayerNorm
-            F32.matmul(h1, rows: tokens, weights: layer.up, bias: layer.upBias.pointer, activation: .gelu,
-                       into: ffn, threads: threads)                                  // [tokens, intermediate]
-            F32.matmul(ffn, rows: tokens, weights: layer.down, bias: layer.downBias.pointer,
-                       residual: h1, into: x, threads: threads)                      // [tokens, hidden]
+            if tokens >= 2 * Self.ffnChunk * threads {
+                // Chunks of rows go through both projections back to back, so each chunk's
+                // [64, intermediate] activations (384 KiB) are read again from L2 rather than
+                // written out and streamed back from memory for the whole batch.
+                let chunks = (tokens + Self.ffnChunk - 1) / Self.ffnChunk
+                Parallel.run(jobs: chunks, threads: threads) { c in
+                    let r0 = c * Self.ffnChunk, rows = min(Self.ffnChunk, tokens - r0)
+                    let f = ffn + r0 * config.intermediateSize                        // [rows, intermediate]
+                    F32.matmul(h1 + r0 * h, rows: rows, weights: layer.up, bias: layer.upBias.pointer,
+                               activation: .gelu, into: f, threads: 1)
+                    F32.matmul(f, rows: rows, weights: layer.down, bias: layer.downBias.pointer,
+                               residual: h1 + r0 * h, into: x + r0 * h, threads: 1)    // [rows, hidden]
+                }
+            } else {
+                F32.matmul(h1, rows: tokens, weights: layer.up, bias: layer.upBias.pointer, activation: .gelu,
+                           into: ffn, threads: threads)                              // [tokens, intermediate]
+                F32.matmul(ffn, rows: tokens, weights: layer.down, bias: layer.downBias.pointer,
+                           residual: h1, into: x, threads: threads)                  // [tokens, hidden]
+            }
             F32.layerNorm(x, rows: tokens, width: h, gamma: layer.norm2Gamma.pointer, beta: layer.norm2Beta.pointer,
                           eps: config.layerNormEps, into: x, threads: threads)
         }

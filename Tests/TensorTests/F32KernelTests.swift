@@ -42,6 +42,7 @@ func referenceGelu(_ x: Double) -> Double { 0.5 * x * (1 + erf(x / 2.0.squareRoo
         MatmulCase(rows: 100, n: 48, k: 300, threads: 3, bias: true, residual: true, activation: .none),
         MatmulCase(rows: 5, n: 200, k: 70, threads: 2, bias: true, residual: false, activation: .gelu),
         MatmulCase(rows: 70, n: 1, k: 17, threads: 2, bias: false, residual: true, activation: .none),
+        MatmulCase(rows: 19, n: 40, k: 33, threads: 2, bias: true, residual: true, activation: .gelu),
         MatmulCase(rows: 130, n: 384, k: 1536, threads: 2, bias: true, residual: true, activation: .none),
     ]
 
