@@ -109,45 +109,6 @@ struct SentenceEncoderTests {
         for r in results { #expect(r == serial) }
     }
 
-    @Test func badDirectoriesFailWithModelErrors() throws {
-        let dir = try Paths.temporaryDirectory("nerve-encoder")
-        defer { FileSystem.removeTree(dir) }
-        #expect { _ = try SentenceEncoder(directory: dir) } throws: { e in
-            if case .io = e as? ModelError { return true }
-            return false
-        }
-        try FileSystem.writeAtomically(dir + "/config.json", Array("""
-            {"hidden_size": 384, "num_hidden_layers": 6, "num_attention_heads": 5, "intermediate_size": 1536,
-             "max_position_embeddings": 512, "vocab_size": 30522}
-            """.utf8))
-        #expect(throws: ModelError.badConfig(file: "config.json", key: "num_attention_heads", value: "5 (hidden_size 384)")) {
-            _ = try SentenceEncoder(directory: dir)
-        }
-        try FileSystem.writeAtomically(dir + "/config.json", Array("{\"hidden_size\": 384}".utf8))
-        #expect(throws: ModelError.missingConfig(file: "config.json", key: "num_hidden_layers")) {
-            _ = try SentenceEncoder(directory: dir)
-        }
-    }
-
-    /// A tiny safetensors file whose tensor shapes disagree with config.json: the binding names
-    /// the tensor and both shapes.
-    @Test func shapeMismatchNamesTheTensor() throws {
-        let dir = try Paths.temporaryDirectory("nerve-encoder")
-        defer { FileSystem.removeTree(dir) }
-        try FileSystem.writeAtomically(dir + "/config.json", Array("""
-            {"hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 8,
-             "max_position_embeddings": 8, "vocab_size": 5}
-            """.utf8))
-        try FileSystem.writeAtomically(dir + "/sentence_bert_config.json", Array("{\"max_seq_length\": 8}".utf8))
-        try FileSystem.writeAtomically(dir + "/vocab.txt", Array("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhi\n".utf8))
-        let header = "{\"embeddings.word_embeddings.weight\":{\"dtype\":\"F32\",\"shape\":[5,3],\"data_offsets\":[0,60]}}"
-        try FileSystem.writeAtomically(dir + "/model.safetensors",
-                                       safetensorsBytes(header: header, data: floatBytes([Float](repeating: 0, count: 15))))
-        #expect(throws: ModelError.shape(name: "embeddings.word_embeddings.weight", expected: [5, 4], found: [5, 3])) {
-            _ = try SentenceEncoder(directory: dir)
-        }
-    }
-
     /// The benchmark's Swift side (scripts/bench/encoder): encodes the sentences of the file named
     /// by NERVE_BENCH_SENTENCES (one per line) at batch 32 and prints throughput; without it, the
     /// fixture texts. Asserts correctness only (unit vectors), never timing.
@@ -185,6 +146,48 @@ struct SentenceEncoderTests {
             }
             print("encoderThroughput peer agreement: min cosine \(minCosine) over \(vectors.count) sentences")
             #expect(minCosine >= 0.9999)
+        }
+    }
+}
+
+/// Loading errors, on small files written here (no model needed).
+@Suite struct SentenceEncoderLoadingTests {
+    @Test func badDirectoriesFailWithModelErrors() throws {
+        let dir = try Paths.temporaryDirectory("nerve-encoder")
+        defer { FileSystem.removeTree(dir) }
+        #expect { _ = try SentenceEncoder(directory: dir) } throws: { e in
+            if case .io = e as? ModelError { return true }
+            return false
+        }
+        try FileSystem.writeAtomically(dir + "/config.json", Array("""
+            {"hidden_size": 384, "num_hidden_layers": 6, "num_attention_heads": 5, "intermediate_size": 1536,
+             "max_position_embeddings": 512, "vocab_size": 30522}
+            """.utf8))
+        #expect(throws: ModelError.badConfig(file: "config.json", key: "num_attention_heads", value: "5 (hidden_size 384)")) {
+            _ = try SentenceEncoder(directory: dir)
+        }
+        try FileSystem.writeAtomically(dir + "/config.json", Array("{\"hidden_size\": 384}".utf8))
+        #expect(throws: ModelError.missingConfig(file: "config.json", key: "num_hidden_layers")) {
+            _ = try SentenceEncoder(directory: dir)
+        }
+    }
+
+    /// A tiny safetensors file whose tensor shapes disagree with config.json: the binding names
+    /// the tensor and both shapes.
+    @Test func shapeMismatchNamesTheTensor() throws {
+        let dir = try Paths.temporaryDirectory("nerve-encoder")
+        defer { FileSystem.removeTree(dir) }
+        try FileSystem.writeAtomically(dir + "/config.json", Array("""
+            {"hidden_size": 4, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 8,
+             "max_position_embeddings": 8, "vocab_size": 5}
+            """.utf8))
+        try FileSystem.writeAtomically(dir + "/sentence_bert_config.json", Array("{\"max_seq_length\": 8}".utf8))
+        try FileSystem.writeAtomically(dir + "/vocab.txt", Array("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhi\n".utf8))
+        let header = "{\"embeddings.word_embeddings.weight\":{\"dtype\":\"F32\",\"shape\":[5,3],\"data_offsets\":[0,60]}}"
+        try FileSystem.writeAtomically(dir + "/model.safetensors",
+                                       safetensorsBytes(header: header, data: floatBytes([Float](repeating: 0, count: 15))))
+        #expect(throws: ModelError.shape(name: "embeddings.word_embeddings.weight", expected: [5, 4], found: [5, 3])) {
+            _ = try SentenceEncoder(directory: dir)
         }
     }
 }
