@@ -9,6 +9,7 @@ import Tensor
 
 /// The hyperparameters of a BERT encoder, as HF `config.json` names them.
 public struct BERTConfig: Sendable, Equatable {
+    /// `hidden_size` etc.: the config.json key and all-MiniLM-L6-v2's value follow each field.
     public var hiddenSize: Int              // hidden_size (384)
     public var layers: Int                  // num_hidden_layers (6)
     public var heads: Int                   // num_attention_heads (12)

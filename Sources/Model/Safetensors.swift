@@ -21,8 +21,11 @@ public enum SafetensorsDType: String, Sendable, Equatable {
 
 /// One tensor's entry in the header, validated.
 public struct SafetensorsTensor: Sendable, Equatable {
+    /// The tensor's name in the header.
     public let name: String
+    /// Element type.
     public let dtype: SafetensorsDType
+    /// Dimensions, outermost first (row-major, as PyTorch stores them).
     public let shape: [Int]
     /// Absolute byte offset in the file.
     public let offset: Int
@@ -39,6 +42,7 @@ public final class Safetensors: @unchecked Sendable {
     /// implementation caps it at 100 MB; real headers are kilobytes (all-MiniLM-L6-v2: 11 KB).
     public static let headerLimit = 100 << 20
 
+    /// The mapped file.
     public let path: String
     /// Tensors in header order.
     public let tensors: [SafetensorsTensor]

@@ -15,6 +15,7 @@ public final class PackedMatrix: @unchecked Sendable {
     /// `[panels, columns, 32]`, 64-byte aligned.
     let storage: UnsafeMutablePointer<Float>
 
+    /// Number of 32-wide panels (the last one zero-padded when rows is not a multiple of 32).
     public var panels: Int { (rows + Self.panelWidth - 1) / Self.panelWidth }
 
     /// Packs `weights` (`[rows, columns]`, row-major). Precondition (programmer error): both

@@ -20,6 +20,7 @@ func store16(_ v: F32x16, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: F32x16.self)
 }
 
+/// Vectorised elementary functions and reductions for the f32 kernels.
 public enum VectorMath {
     // Swift's generic SIMD helpers (rounded, pointwiseMax, max(), sum(), integer conversion)
     // handle NaN and rounding modes lane by lane and compile to scalar loops; the kernels use
