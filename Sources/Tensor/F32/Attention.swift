@@ -55,6 +55,7 @@ extension F32 {
             for j in length..<padded { row[j] = 0 }
         }
         let scale = F32x16(repeating: 1 / Float(headDim).squareRoot())
+        let lane = F32x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         for i in 0..<length {
             let qi = q + i * stride
             // Scores, 16 keys per vector. Four key chunks at a time (or, for the last chunks,
@@ -86,8 +87,12 @@ extension F32 {
                 store16(((a.0 + a.1) + (a.2 + a.3)) * scale, scores + j0)
                 j0 += 16
             }
-            // Only the real keys enter the softmax; the padding columns of kt are never read again.
-            softmax(scores, count: length)
+            // The padding columns (zero keys) are masked to −inf and the softmax runs over whole
+            // vectors: cheaper than its scalar tail handling, and they come out exactly 0.
+            let last = padded - 16
+            let tail = load16(scores + last).replacing(with: -.infinity, where: lane .>= F32x16(repeating: Float(length - last)))
+            store16(tail, scores + last)
+            softmax(scores, count: padded)
             // out_i = Σ_j p_j · v_j, 16 output dims per vector, four partial sums over j.
             let o = out + (start + i) * hidden + h * headDim
             var d0 = 0
