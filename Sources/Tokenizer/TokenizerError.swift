@@ -27,6 +27,15 @@ public enum TokenizerError: Error, CustomStringConvertible, Sendable, Equatable 
     /// The template requires alternating user/assistant turns (Mistral) and `index` breaks that.
     case roleOrder(index: Int, role: String, template: String)
 
+    // MARK: - WordPiece (vocab.txt)
+
+    /// A token the tokenizer cannot work without (e.g. "[UNK]", "[CLS]") is not in the vocabulary.
+    case missingSpecialToken(String)
+    /// A vocabulary line (1-based) is not valid UTF-8.
+    case invalidUTF8(line: Int)
+    /// More tokens than token ids can number (ids are Int32).
+    case vocabularyTooLarge(count: Int)
+
     public var description: String {
         switch self {
         case let .metadata(error):
@@ -40,7 +49,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Sendable, Equatable 
         case let .arrayTooShort(key, count, tokens):
             return "\(key) has \(count) entries for \(tokens) tokens"
         case .emptyVocabulary:
-            return "tokenizer.ggml.tokens is empty"
+            return "the vocabulary is empty"
         case let .unknownChatTemplate(excerpt):
             return "unknown chat template (not ChatML, Llama-3, Granite, Tulu or Mistral): \"\(excerpt)\"; "
                 + "name one explicitly with ChatTemplate(named:)"
@@ -53,6 +62,12 @@ public enum TokenizerError: Error, CustomStringConvertible, Sendable, Equatable 
         case let .roleOrder(index, role, template):
             return "the \(template) chat template needs alternating user/assistant turns; message \(index) "
                 + "has role '\(role)'"
+        case let .missingSpecialToken(token):
+            return "the vocabulary has no \(token) token"
+        case let .invalidUTF8(line):
+            return "vocabulary line \(line) is not valid UTF-8"
+        case let .vocabularyTooLarge(count):
+            return "the vocabulary has \(count) tokens, more than 32-bit token ids can number"
         }
     }
 }

@@ -1,1 +1,0 @@
-// Module Model: see DESIGN.md for what it owns.
