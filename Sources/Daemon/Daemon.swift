@@ -47,6 +47,7 @@ public final class Daemon: @unchecked Sendable {
     /// - Throws: `DaemonError` (exit code in `exitCode`).
     public func start() throws {
         Signals.ignoreBrokenPipe()
+        Signals.ignoreFileSizeLimit()
         do { try FileSystem.makeDirectories(config.index) } catch {
             throw DaemonError.index(reason: "\(error)")
         }
