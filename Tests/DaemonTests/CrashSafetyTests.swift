@@ -20,7 +20,7 @@ import Wire
             let body = (0..<(5 + i % 40)).map { "Paragraph \($0) of document \(i) mentions topic \(i % 97) and item \($0 * i)." }
             try FileSystem.writeAtomically(folder + "/doc\(i).md", Array(("# Document \(i)\n\n" + body.joined(separator: "\n\n")).utf8))
         }
-        var rng = SeededGenerator(seed: 0xC0FFEE)
+        var rng = SeededRandom(seed: 0xC0FFEE)
         let sock = dir + "/n.sock"
         let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines", "--log-level", "error"]
         var committedBefore = 0
@@ -66,7 +66,7 @@ extension CrashSafetyTests {
         var d = try Binaries.start("nerved", args)
         try Binaries.waitFor(socket: sock)
         _ = try WireClient(path: sock).call("ingest", ["path": .string(docs)])
-        var rng = SeededGenerator(seed: 42)
+        var rng = SeededRandom(seed: 42)
         for _ in 0..<4 {
             // Several askers in flight when the daemon dies.
             for k in 0..<4 {
@@ -90,15 +90,3 @@ extension CrashSafetyTests {
     }
 }
 
-/// SplitMix64: deterministic randomness so a failing round replays exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -12,11 +12,10 @@ import Wire
 
 @Suite struct ExternalStageTests {
     @Test func askUsesAStageServedByAnotherProcessAndSurvivesItsDeath() throws {
-        let dir = try Paths.temporaryDirectory("pipelines")
-        defer { FileSystem.removeTree(dir) }
-        let remote = dir + "/remote.sock"
-        try FileSystem.writeAtomically(dir + "/ingest.toml", try FileSystem.read(Paths.packageRoot + "/pipelines/ingest.toml"))
-        try FileSystem.writeAtomically(dir + "/ask.toml", Array("""
+        let sockets = try Paths.temporaryDirectory()
+        defer { FileSystem.removeTree(sockets) }
+        let remote = sockets + "/remote.sock"
+        let dir = try Paths.pipelineFolder(ask: """
         version = 1
         [[stage]]
         id = "question"
@@ -38,7 +37,8 @@ import Wire
         socket = "\(remote)"
         accept = 0.01
 
-        """.utf8))
+        """)
+        defer { FileSystem.removeTree(dir) }
         let h = try DaemonHarness(.live, pipelines: dir)
         _ = try h.call("ingest", ["path": .string(try h.makeFolder(["p.md": "# Parking\n\nParking permits cost nine dollars a month. Bikes park free."]))])
 
