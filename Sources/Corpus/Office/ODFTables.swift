@@ -73,13 +73,26 @@ enum ODFTables {
     /// columns, every other row is rendered by TableRendering.
     static func render(_ table: XMLElement) -> (header: [String], rows: [String]) {
         var grid: [(cells: [String], spanned: [Bool], header: Bool)] = []
+        // Cells spanning rows (table:number-rows-spanned) by column: their text and how many rows
+        // below they still cover. The covered cells there repeat it, so each row reads on its own.
+        var down: [Int: (text: String, rows: Int)] = [:]
         for row in rows(table) {
             var texts: [String] = [], spanned: [Bool] = []
             for c in cells(row.element) where texts.count < maxColumns {
-                let text = c.covered ? "" : cellText(c.element)
+                var text = "", horizontal = c.covered
+                let column = texts.count
+                if !c.covered {
+                    text = cellText(c.element)
+                    let rowSpan = count(c.element.attr("number-rows-spanned"))
+                    if rowSpan > 1 { down[column] = (text, rowSpan - 1) }
+                } else if let d = down[column], d.rows > 0 {
+                    text = d.text
+                    horizontal = false
+                    down[column] = (d.text, d.rows - 1)
+                }
                 for _ in 0..<min(c.repeats, maxColumns - texts.count) {
                     texts.append(text)
-                    spanned.append(c.covered)
+                    spanned.append(horizontal)
                 }
             }
             for _ in 0..<min(row.repeats, maxRows - grid.count) { grid.append((texts, spanned, row.header)) }

@@ -166,23 +166,26 @@ struct XLSXCellValues {
 
     /// The cell's value as text (18.3.1.4 c, 18.18.11 ST_CellType), nil when it has none.
     func value(_ c: XMLElement) -> String? {
-        let v = c.firstChild(named: "v")?.textContent
+        // An empty <v/> (openpyxl writes one for every formula) is no cached value.
+        let v = c.firstChild(named: "v")?.textContent.trimmingCharacters().nilIfEmpty
         switch c.attr("t") ?? "n" {
         case "s":
-            guard let v, let i = Int(v.trimmingCharacters()), strings.indices.contains(i) else { return nil }
+            guard let v, let i = Int(v), strings.indices.contains(i) else { return nil }
             return strings[i]
         case "inlineStr":
             return c.firstChild(named: "is").map(XLSXExtractor.richText) ?? v
         case "str":
-            return v.map(XLSXExtractor.unescaped) ?? formula(c)
+            // A cached empty string is a formula showing nothing, not a missing value.
+            if c.firstChild(named: "v") != nil { return v.map(XLSXExtractor.unescaped) }
+            return formula(c)
         case "b":
             guard let v else { return formula(c) }
-            return v.trimmingCharacters() == "1" ? "TRUE" : "FALSE"
+            return v == "1" || v == "true" ? "TRUE" : "FALSE"
         case "e", "d":
             return v ?? formula(c)
         default:
             guard let v else { return formula(c) }
-            let written = v.trimmingCharacters()
+            let written = v
             if let s = c.attr("s").flatMap({ Int($0) }), let style = dateStyles[s], let serial = Double(written),
                let iso = SpreadsheetDates.iso(serial: serial, style: style, date1904: date1904) {
                 return iso
@@ -197,4 +200,8 @@ struct XLSXCellValues {
         guard let f = c.firstChild(named: "f")?.textContent.trimmingCharacters(), !f.isEmpty else { return nil }
         return "=" + f
     }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }
