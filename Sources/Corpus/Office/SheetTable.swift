@@ -19,7 +19,11 @@ struct SheetBuilder {
     private var budget: Int
     private(set) var blocks: [Block]
     private(set) var cells = 0
-    private(set) var truncated = false
+    /// The cell budget ran out: later rows are refused.
+    private var exhausted = false
+    /// Cut by another limit (the sheet's XML size): rows are still taken, the note is added.
+    private var cutElsewhere = false
+    var truncated: Bool { exhausted || cutElsewhere }
     private var header: [Int: String]?
     private var headerRow: (row: Int, cells: [(column: Int, value: String)])?
     private var dataRows = 0
@@ -31,13 +35,13 @@ struct SheetBuilder {
     }
 
     /// True while the budget lasts; once it returns false the caller stops feeding rows.
-    var accepting: Bool { !truncated }
+    var accepting: Bool { !exhausted }
 
     /// Adds row `row` (1-based) with cells in any order; blank values are ignored and a row with
     /// none is skipped. Returns false once the budget is spent (the row is then cut).
     @discardableResult
     mutating func add(row: Int, cells raw: [(column: Int, value: String)]) -> Bool {
-        guard !truncated else { return false }
+        guard !exhausted else { return false }
         var values: [(column: Int, value: String)] = []
         for c in raw {
             let v = InlineText.normalize(c.value)
@@ -45,12 +49,12 @@ struct SheetBuilder {
         }
         guard !values.isEmpty else { return true }
         if budget == 0 {
-            truncated = true
+            exhausted = true
             return false
         }
         if values.count > budget {
             values = Array(values.prefix(budget))
-            truncated = true
+            exhausted = true
         }
         budget -= values.count
         cells += values.count
@@ -64,11 +68,11 @@ struct SheetBuilder {
             append(row: row, values: values, text: text)
             dataRows += 1
         }
-        return !truncated
+        return !exhausted
     }
 
     /// Marks the sheet as cut by a limit other than the cell budget (e.g. its XML size).
-    mutating func cut() { truncated = true }
+    mutating func cut() { cutElsewhere = true }
 
     /// The sheet's blocks, ending with a note when it was cut. A sheet holding only its header
     /// row gets that row as its one table block.

@@ -147,7 +147,7 @@ public enum XLSXExtractor {
                     j -= 1
                     while j > 0, data[j] != UInt8(ascii: "/"), data[j] != UInt8(ascii: "<"), i - j < 32 { j -= 1 }
                 }
-                if data[j] == UInt8(ascii: "/"), data[j - 1] == UInt8(ascii: "<") {
+                if j >= 1, data[j] == UInt8(ascii: "/"), data[j - 1] == UInt8(ascii: "<") {
                     let prefix = Array(data[(j + 1)..<i])
                     return Array(data[..<(i + 4)]) + Array("</".utf8) + prefix + Array("sheetData></".utf8) + prefix + Array("worksheet>".utf8)
                 }
