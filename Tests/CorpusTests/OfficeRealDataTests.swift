@@ -120,6 +120,13 @@ import TestSupport
         }
         let found = paragraphs.filter { text.contains($0) }.count
         print("policy.txt prose paragraphs found in the EPUB: \(found)/\(paragraphs.count)")
+        for p in paragraphs.filter({ !text.contains($0) }).prefix(8) {
+            var n = p.count
+            while n > 0 && !text.contains(p.prefix(n)) { n = n * 9 / 10 }
+            var k = n
+            while k < p.count && text.contains(p.prefix(k + 1)) { k += 1 }
+            print("  not found: ...\(p.prefix(k).suffix(50)) | \(p.dropFirst(k).prefix(50))")
+        }
         #expect(paragraphs.count > 500)
         #expect(Double(found) / Double(paragraphs.count) >= 0.95)
         for sentence in ["This manual describes the policy requirements for the Debian distribution.",

@@ -81,6 +81,9 @@ struct ODFTextReader {
             for item in e.elements where item.name == "list-item" || item.name == "list-header" {
                 listItem(item)
             }
+        case "numbered-paragraph":
+            // ODF 1.2, 5.3.6: a paragraph numbered as a list item without a list around it.
+            listItem(e)
         case "section", "text-box", "frame", "g", "custom-shape", "rect", "ellipse", "polygon", "path", "a":
             walk(e, inList: inList)
         case "table":

@@ -55,6 +55,8 @@ public struct OfficeLimits: Sendable, Equatable {
     /// `number-columns-repeated`) that holds text; empty repeats are skipped without copying.
     public var maxRepeat: Int
 
+    /// The defaults: ZIP and XML limits as their modules set them, 200,000 cells per sheet,
+    /// 1,000,000 per workbook, 32 MiB of XML per sheet, 1,000 copies per repeated row or cell.
     public init(zip: ZipLimits = .standard, xml: XMLLimits = XMLLimits(), maxCellsPerSheet: Int = 200_000,
                 maxCellsPerWorkbook: Int = 1_000_000, maxSheetXMLBytes: Int = 32 << 20, maxRepeat: Int = 1000) {
         self.zip = zip

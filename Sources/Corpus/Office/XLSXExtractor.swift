@@ -181,8 +181,11 @@ struct XLSXCellValues {
         case "b":
             guard let v else { return formula(c) }
             return v == "1" || v == "true" ? "TRUE" : "FALSE"
-        case "e", "d":
+        case "e":
             return v ?? formula(c)
+        case "d":
+            // An ISO 8601 date (18.17.4), shown in the form other dates take here.
+            return v.map(ODFSheets.isoDate) ?? formula(c)
         default:
             guard let v else { return formula(c) }
             let written = v
