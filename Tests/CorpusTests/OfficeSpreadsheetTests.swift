@@ -130,3 +130,13 @@ import Testing
         #expect(doc.blocks[1].text == "H: v; H: v")
     }
 }
+
+extension OfficeSpreadsheetTests {
+    @Test func isoDateCells() throws {
+        let doc = try XLSXExtractor.extract(PackageBuilder.xlsx(rows: """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>When</t></is></c></row>\
+            <row r="2"><c r="A2" t="d"><v>2024-03-15T00:00:00</v></c></row><row r="3"><c r="A3" t="d"><v>2024-03-15T09:05:00.000Z</v></c></row>
+            """))
+        #expect(doc.blocks.map(\.text) == ["Sheet: Data", "When: 2024-03-15", "When: 2024-03-15 09:05:00"])
+    }
+}

@@ -52,10 +52,10 @@ struct DOCXStyles {
     func role(_ pPr: XMLElement?) -> DOCXRole {
         let chain = self.chain(pPr?.child("pStyle")?.attr("val") ?? defaultParagraphStyle)
         // Direct formatting wins over the style (17.3.1.20 outlineLvl, 17.3.1.19 numPr).
-        if let lvl = pPr?.child("outlineLvl")?.attr("val").flatMap({ Int($0) }), (0...8).contains(lvl) {
-            return .heading(lvl + 1)
-        }
-        for s in chain {
+        let direct = pPr?.child("outlineLvl")?.attr("val").flatMap { Int($0) }
+        if let direct, (0...8).contains(direct) { return .heading(direct + 1) }
+        // Level 9 (or any other) set directly means body text, whatever the style says.
+        for s in chain where direct == nil {
             if let lvl = s.outlineLevel {
                 if (0...8).contains(lvl) { return .heading(lvl + 1) }
                 break
