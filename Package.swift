@@ -36,7 +36,7 @@ let package = Package(
         module("JSON"),
         module("Config"),
         module("Corpus", ["XML", "Posix", "JSON"]),
-        module("Index", ["SQLite", "Corpus", "Posix"]),
+        module("Index", ["SQLite", "Corpus", "Posix", "Tensor"]),
         module("Tensor"),
         module("GGUF", ["Posix"]),
         module("Tokenizer", ["GGUF", "JSON"]),
