@@ -7,7 +7,10 @@ enum Schema {
 
     static let v1 = """
     CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-    INSERT INTO meta VALUES ('generation', 0), ('format', 'nerve-index');
+    -- index_id ties the derived vector files to this database; vector_model and vector_dimension
+    -- name the embeddings chunk_vectors holds ('' and 0 while it holds none).
+    INSERT INTO meta VALUES ('generation', 0), ('format', 'nerve-index'),
+        ('index_id', abs(random())), ('vector_model', ''), ('vector_dimension', 0);
 
     -- One row per distinct extracted content (file bytes identified by SHA-256). Several paths
     -- with identical bytes share one content, so its chunks are stored once.
@@ -42,8 +45,10 @@ enum Schema {
     CREATE INDEX documents_content ON documents(content_id);
     CREATE INDEX documents_sha ON documents(sha256);
 
+    -- AUTOINCREMENT: a chunk id is never reused, so an id always names the same text and the
+    -- same vector, and a derived vector file can be caught up by comparing id sets.
     CREATE TABLE chunks(
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         content_id INTEGER NOT NULL REFERENCES contents(id) ON DELETE CASCADE,
         ordinal INTEGER NOT NULL,
         text TEXT NOT NULL,
@@ -55,6 +60,14 @@ enum Schema {
         hash TEXT NOT NULL
     );
     CREATE INDEX chunks_content ON chunks(content_id, ordinal);
+
+    -- The authoritative embedding of each chunk (little-endian float32, unit length), written in
+    -- the same transaction as the chunk. A content has a vector for every chunk or for none.
+    -- vectors.f32 / vectors.i8 / vectors.hnsw beside the database are derived from these rows.
+    CREATE TABLE chunk_vectors(
+        chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+    );
 
     -- Full-text index over chunk text and heading path. External content: the text lives once,
     -- in chunks; triggers keep the FTS index in step inside the same transaction.

@@ -29,9 +29,10 @@ public enum VectorSearchMode: String, Sendable {
 
 public final class VectorCollection: @unchecked Sendable {
     public let dimension: Int
-    public let parameters: HNSWParameters
+    /// The graph's parameters (a rebuild applies new ones: `reconfigure`).
+    public private(set) var parameters: HNSWParameters
     /// Live vectors from which a graph is built and used; below it, searches scan.
-    public let graphThreshold: Int
+    public private(set) var graphThreshold: Int
     var slab: VectorSlab
     var graph: HNSWGraph?
     let lock = ReadWriteLock()
@@ -75,10 +76,12 @@ public final class VectorCollection: @unchecked Sendable {
     public var memoryBytes: Int { lock.read { slab.heapBytes + (graph?.bytes ?? 0) } }
 
     /// Adds vectors (each normalised to unit length); with a graph, each is linked in as it comes.
+    /// Without one, a graph is built once the collection reaches `graphThreshold`, unless
+    /// `buildGraph` is false (the caller then builds it, e.g. on another thread).
     /// - Throws: `IndexError.vectorDimension` for a vector of the wrong length or with a
     ///   non-finite value, `IndexError.duplicateVector` for an id already present. Nothing is
     ///   added when any item is bad.
-    public func add(_ items: [(id: Int64, vector: [Float])]) throws {
+    public func add(_ items: [(id: Int64, vector: [Float])], buildGraph: Bool = true) throws {
         try mutation.withLock {
             var seen = Set<Int64>()
             for (id, v) in items {
@@ -96,7 +99,16 @@ public final class VectorCollection: @unchecked Sendable {
                     }
                 }
             }
-            if graph == nil && slab.liveCount >= graphThreshold { buildGraphLocked() }
+            if buildGraph && graph == nil && slab.liveCount >= graphThreshold { buildGraphLocked() }
+        }
+    }
+
+    /// Takes new graph parameters for the next build (`buildGraph`); the current graph serves
+    /// until then.
+    public func reconfigure(parameters p: HNSWParameters, graphThreshold t: Int) {
+        mutation.withLock {
+            parameters = p
+            graphThreshold = Swift.max(t, 1)
         }
     }
 

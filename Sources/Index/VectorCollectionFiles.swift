@@ -45,9 +45,9 @@ extension VectorCollection {
         for name in [f32FileName, i8FileName, graphFileName] { try? FileSystem.remove(directory + "/" + name) }
     }
 
-    /// Maps the saved vector files of `directory` and loads their graph. A missing, corrupt or
-    /// mismatched graph is not an error: it is noted in `loadNotes` and rebuilt when the size
-    /// calls for one.
+    /// Maps the saved vector files of `directory` and loads their graph, whose own M and
+    /// efConstruction then become the collection's parameters. A missing, corrupt or mismatched
+    /// graph is not an error: it is noted in `loadNotes` and rebuilt when the size calls for one.
     /// - Returns: nil when there are no files.
     /// - Throws: `IndexError.vectorFile` / `.vectorFileVersion` when the vector files are
     ///   unreadable, corrupt, from a newer build, or from another index (`indexID` differs).
@@ -65,17 +65,12 @@ extension VectorCollection {
         let graphPath = directory + "/" + graphFileName
         if FileSystem.exists(graphPath) {
             do {
-                let g = try HNSWFile.load(path: graphPath, nodes: slab.count, buildID: f.buildID, seed: parameters.seed)
-                if g.parameters.m == parameters.m && g.parameters.efConstruction == parameters.efConstruction {
-                    graph = g
-                } else {
-                    notes.append("\(graphPath): built with M=\(g.parameters.m) efConstruction=\(g.parameters.efConstruction); rebuilding with M=\(parameters.m) efConstruction=\(parameters.efConstruction)")
-                }
+                graph = try HNSWFile.load(path: graphPath, nodes: slab.count, buildID: f.buildID, seed: parameters.seed)
             } catch {
                 notes.append("\(error); the graph will be rebuilt")
             }
         }
-        let c = VectorCollection(slab: slab, graph: graph, parameters: parameters, graphThreshold: graphThreshold)
+        let c = VectorCollection(slab: slab, graph: graph, parameters: graph?.parameters ?? parameters, graphThreshold: graphThreshold)
         c.loadNotes = notes
         c.savedGeneration = f.generation
         return c
