@@ -23,6 +23,8 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     case vectorDimension(id: Int64, found: Int, expected: Int)
     /// A vector for a chunk that already has one.
     case duplicateVector(id: Int64)
+    /// A vector id that is not a chunk id (ids are ≥ 1; 0 marks removed slots in the files).
+    case invalidVectorID(Int64)
     /// Vectors from another embedding model than the one the index holds.
     case vectorModel(stored: String, given: String)
     /// A file's vectors do not pair up with its chunks.
@@ -43,6 +45,7 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
         case let .vectorDimension(id, found, expected):
             return "vector for chunk \(id) has \(found) values (or a non-finite one); the index holds \(expected)-dimensional vectors"
         case let .duplicateVector(id): return "chunk \(id) already has a vector"
+        case let .invalidVectorID(id): return "\(id) is not a valid chunk id for a vector (ids start at 1)"
         case let .vectorModel(stored, given):
             return "the index holds vectors of '\(stored)'; these are from '\(given)' (re-ingest to re-embed everything)"
         case let .vectorCount(path, vectors, chunks): return "\(path): \(vectors) vectors for \(chunks) chunks"

@@ -43,6 +43,19 @@ public final class IndexStore: @unchecked Sendable {
         vectors = try VectorIndex(directory: directory, connection: c, indexID: UInt64(bitPattern: indexID))
     }
 
+    /// Creates an empty index database at an older schema version (migration tests and tools);
+    /// the next `IndexStore(directory:)` upgrades it.
+    /// - Throws: `IndexError.database`.
+    public static func createDatabase(directory: String, schemaVersion: Int) throws {
+        do { try FileSystem.makeDirectories(directory) } catch {
+            throw IndexError.database(operation: "create \(directory)", .failure(code: 14, extendedCode: 14, message: "\(error)", sql: nil))
+        }
+        let path = directory + "/nerve.sqlite"
+        let c = try db("open \(path)") { try Connection(path: path) }
+        try db("configure") { try c.execute("PRAGMA journal_mode=WAL;") }
+        try Schema.migrate(c, path: path, to: Swift.min(Swift.max(schemaVersion, 0), Schema.version))
+    }
+
     /// What opening found about the vector files (rebuilt, caught up), for the daemon's log.
     public var vectorNotes: [String] { vectors.notes }
 
@@ -64,8 +77,7 @@ public final class IndexStore: @unchecked Sendable {
     /// - Throws: `IndexError.vectorFile`, `.database`.
     public func saveVectors(minChanges: Int = 0) throws {
         try writerLock.withLock {
-            guard vectors.unsavedChanges >= Swift.max(minChanges, 1) || minChanges == 0 && vectors.unsavedChanges > 0,
-                  let c = writerConnection else { return }
+            guard vectors.unsavedChanges >= Swift.max(minChanges, 1), let c = writerConnection else { return }
             let g = try IndexWriter(connection: c, vectors: vectors).generation()
             try vectors.save(connection: c, generation: g)
         }

@@ -79,7 +79,8 @@ public final class VectorCollection: @unchecked Sendable {
     /// Without one, a graph is built once the collection reaches `graphThreshold`, unless
     /// `buildGraph` is false (the caller then builds it, e.g. on another thread).
     /// - Throws: `IndexError.vectorDimension` for a vector of the wrong length or with a
-    ///   non-finite value, `IndexError.duplicateVector` for an id already present. Nothing is
+    ///   non-finite value, `.invalidVectorID` for an id below 1, `.duplicateVector` for an id
+    ///   already present. Nothing is
     ///   added when any item is bad.
     public func add(_ items: [(id: Int64, vector: [Float])], buildGraph: Bool = true) throws {
         try mutation.withLock {
@@ -88,6 +89,7 @@ public final class VectorCollection: @unchecked Sendable {
                 guard v.count == dimension, v.allSatisfy(\.isFinite) else {
                     throw IndexError.vectorDimension(id: id, found: v.count, expected: dimension)
                 }
+                guard id > VectorSlab.tombstone else { throw IndexError.invalidVectorID(id) }
                 guard !slab.contains(id: id), seen.insert(id).inserted else { throw IndexError.duplicateVector(id: id) }
             }
             for (id, v) in items {

@@ -1,5 +1,5 @@
-// Saving and loading a VectorCollection: `vectors.f32` and `vectors.i8` (mapped at load, so
-// start-up does not read the vectors) and `vectors.hnsw` (read whole and checked), tied together
+// Saving and loading a VectorCollection: `vectors.f32` and `vectors.i8` (mapped at load and
+// checksummed once, then paged by the kernel) and `vectors.hnsw` (read whole and checked), tied together
 // by a random build id so a graph is never paired with vectors it was not built on.
 import Posix
 
@@ -59,6 +59,9 @@ extension VectorCollection {
         if let indexID, f.indexID != indexID {
             throw IndexError.vectorFile(path: f.path, reason: "belongs to another index (id \(f.indexID), this index is \(indexID))")
         }
+        // Read once at open: a flipped bit in a vector would otherwise silently misrank searches.
+        try f.verify()
+        try q.verify()
         let slab = try VectorSlab(f32: f, i8: q)
         var graph: HNSWGraph?
         var notes: [String] = []

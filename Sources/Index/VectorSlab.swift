@@ -67,18 +67,27 @@ final class VectorSlab: @unchecked Sendable {
         var slotOf: [Int64: UInt32] = [:]
         ids.reserveCapacity(baseCount)
         slotOf.reserveCapacity(baseCount)
+        var deleted = [UInt64](repeating: 0, count: (baseCount + 63) / 64)
+        var deletedCount = 0
         if let a = f32.ids, let b = i8.ids {
             for s in 0..<baseCount {
                 guard a[s] == b[s] else { throw IndexError.vectorFile(path: i8.path, reason: "slot \(s) holds id \(b[s]), \(f32.path) says \(a[s])") }
+                ids.append(a[s])
+                // Id 0 (never a chunk id) marks a removed vector whose slot the graph still numbers.
+                if a[s] == Self.tombstone {
+                    deleted[s >> 6] |= 1 << UInt64(s & 63)
+                    deletedCount += 1
+                    continue
+                }
                 guard slotOf.updateValue(UInt32(s), forKey: a[s]) == nil else {
                     throw IndexError.vectorFile(path: f32.path, reason: "chunk id \(a[s]) appears twice")
                 }
-                ids.append(a[s])
             }
         }
         self.ids = ids
         self.slotOf = slotOf
-        deletedBits = [UInt64](repeating: 0, count: (baseCount + 63) / 64)
+        deletedBits = deleted
+        self.deletedCount = deletedCount
         if let f = f32.data, let q = i8.data, let sc = i8.scales {
             baseF32 = f.assumingMemoryBound(to: Float.self)
             baseI8 = q.assumingMemoryBound(to: Int8.self)
@@ -191,13 +200,17 @@ final class VectorSlab: @unchecked Sendable {
         tailCapacity * (dimension * 5 + 4) + ids.capacity * 8 + slotOf.capacity * 16 + deletedBits.capacity * 8
     }
 
-    /// The two version-1 files (f32, i8) of every slot, deleted ones included (slot numbers are
-    /// what the graph file refers to).
+    /// The id a file stores for a removed vector's slot.
+    static let tombstone: Int64 = 0
+
+    /// The two version-1 files (f32, i8) of every slot, deleted ones included with id 0 (slot
+    /// numbers are what the graph file refers to).
     func encodeFiles(generation: Int64, indexID: UInt64, buildID: UInt64) -> (f32: [UInt8], i8: [UInt8]) {
+        let id = { (s: Int) -> Int64 in self.isDeleted(s) ? Self.tombstone : self.ids[s] }
         let f = VectorFile.encode(element: .f32, dimension: dimension, count: count, generation: generation, indexID: indexID,
-                                  buildID: buildID, id: { self.ids[$0] }, scale: { _ in 0 }, vector: { UnsafeRawPointer(self.vector($0)) })
+                                  buildID: buildID, id: id, scale: { _ in 0 }, vector: { UnsafeRawPointer(self.vector($0)) })
         let q = VectorFile.encode(element: .i8, dimension: dimension, count: count, generation: generation, indexID: indexID,
-                                  buildID: buildID, id: { self.ids[$0] }, scale: { self.scale($0) }, vector: { UnsafeRawPointer(self.codes($0)) })
+                                  buildID: buildID, id: id, scale: { self.scale($0) }, vector: { UnsafeRawPointer(self.codes($0)) })
         return (f, q)
     }
 }
