@@ -8,10 +8,14 @@ public final class StageEnvironment: @unchecked Sendable {
     /// Largest file ingest will read, in bytes.
     public var maxFileBytes: Int64
     public let log: @Sendable (String) -> Void
+    /// Local models loaded in this process (answer.generate without a `socket`).
+    public let models: ModelCache
 
-    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, models: ModelCache = ModelCache(),
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.index = index
         self.maxFileBytes = maxFileBytes
+        self.models = models
         self.log = log
     }
 }
@@ -38,9 +42,12 @@ public enum StandardKinds {
 /// The kinds a `nerved worker` process can run for the daemon: those that need no index, only
 /// their own resources (the local model). The model-backed kinds register here as they land.
 public enum WorkerKinds {
-    public static func registry(model: String?, threads: Int?) throws -> Registry {
+    /// `model` is loaded now, so a bad file fails the worker at start-up, not the first question.
+    public static func registry(model: String?, threads: Int?, models: ModelCache = ModelCache()) throws -> Registry {
         let r = Registry()
         Codecs.register(into: r)
+        r.register(GenerateKind.kind(models))
+        if let model { _ = try models.model(path: model, threads: threads ?? 0, context: 2048) }
         return r
     }
 }

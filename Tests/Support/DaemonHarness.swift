@@ -39,14 +39,14 @@ public final class DaemonHarness: @unchecked Sendable {
         case .live:
             let client = try WireClient(path: socket)
             defer { client.close() }
-            return try client.call(method, params) { m, p in notifications?.append(m, p) }
+            return try client.call(method, params) { m, p in notifications?.record(m, p) }
         case .inProcess:
             guard let d = daemon.dispatcher else { throw WireError.connection(reason: "daemon not started") }
             let id = JSON.int(nextID)
             nextID += 1
             let ctx = RequestContext(peer: nil, requestID: id) { line in
                 if let v = try? JSON.parse(line), let m = v["method"]?.stringValue {
-                    notifications?.append(m, v["params"]?.objectValue ?? JSONObject())
+                    notifications?.record(m, v["params"]?.objectValue ?? JSONObject())
                 }
             }
             let reply = Server.reply(d, Request(id: id, method: method, params: params), ctx)
@@ -89,6 +89,6 @@ public final class NotificationLog: @unchecked Sendable {
     private let lock = PthreadMutex()
     private var items: [(String, JSONObject)] = []
     public init() {}
-    func append(_ m: String, _ p: JSONObject) { lock.withLock { items.append((m, p)) } }
+    public func record(_ m: String, _ p: JSONObject) { lock.withLock { items.append((m, p)) } }
     public var all: [(method: String, params: JSONObject)] { lock.withLock { items } }
 }

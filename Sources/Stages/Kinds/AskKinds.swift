@@ -8,6 +8,7 @@ import Pipeline
 enum AskKinds {
     static func register(into r: Registry, _ env: StageEnvironment) {
         r.register(FrontierKind.kind(env))
+        r.register(GenerateKind.kind(env.models))
         r.register(StageKind(
             name: "query", summary: "the question being asked", pipelines: ["ask"], role: .source,
             outputs: [OutputSpec("text", Port.text)],
