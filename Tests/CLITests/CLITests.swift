@@ -64,7 +64,8 @@ import Posix
         #expect(r.stderr.contains(dir + "/ask.toml:9:1: note: did you mean 'top_k'?"))
         #expect(r.stderr.contains(dir + "/ask.toml:12:8: error: unknown stage kind 'answer.extracts'"))
         #expect(r.stderr.contains("note: did you mean 'answer.extract'?"))
-        let ok = try Binaries.run("nerve", ["check", "--pipelines", Paths.packageRoot + "/pipelines"])
+        let ok = try Binaries.run("nerve", ["check", "--pipelines", Paths.packageRoot + "/pipelines",
+                                                     "--embedding-model", "none"])
         #expect(ok.status == 0)
         let start = try Binaries.run("nerved", ["--socket", dir + "/s.sock", "--index", dir + "/i", "--pipelines", dir])
         #expect(start.status == 78, "a bad pipeline stops start-up")
@@ -87,7 +88,8 @@ import Posix
         let dir = try Paths.temporaryDirectory()
         defer { FileSystem.removeTree(dir) }
         let sock = dir + "/n.sock"
-        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines"])
+        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines",
+                                                     "--embedding-model", "none"])
         defer { daemon.terminate() }
         try Binaries.waitFor(socket: sock)
         let ingest = try Binaries.run("nerve", ["--socket", sock, "ingest", Paths.packageRoot + "/corpus"])

@@ -105,10 +105,9 @@ struct VectorSearchStage: Stage {
     }
 }
 
-/// Reciprocal rank fusion (Cormack, Clarke & Büttcher 2009): each list votes weight / (k + rank)
-/// for its hits (rank from 1); hits are merged by chunk. With only one non-empty list (the other
-/// search failed or the index has no vectors) that list passes through with its own scores, so
-/// a lexical-only index answers exactly as with BM25 alone.
+/// Fuses hit lists for `fuse.rrf`. With only one non-empty list (the other search failed or the
+/// index has no vectors) that list passes through with its own scores, so a lexical-only index
+/// answers exactly as with BM25 alone.
 struct RRFStage: Stage {
     let k: Double
     /// Weight per `stage.output` reference.
@@ -118,10 +117,16 @@ struct RRFStage: Stage {
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
         let lists = inputs.sourced("hits", as: [Hit].self).filter { !$0.value.isEmpty }
         if lists.count <= 1 { return ["hits": Array((lists.first?.value ?? []).prefix(topK))] }
-        return ["hits": Self.fuse(lists.map { (weights[$0.source ?? ""] ?? 1, $0.value) }, k: k, topK: topK)]
+        return ["hits": RankFusion.reciprocal(lists.map { (weights[$0.source ?? ""] ?? 1, $0.value) }, k: k, topK: topK)]
     }
+}
 
-    static func fuse(_ lists: [(weight: Double, hits: [Hit])], k: Double, topK: Int) -> [Hit] {
+public enum RankFusion {
+    /// Reciprocal rank fusion (Cormack, Clarke & Büttcher 2009): each list votes
+    /// `weight / (k + rank)` for each of its hits (rank from 1); hits are merged by chunk id and
+    /// carry the summed votes as their score, best first. Equal scores keep first-seen order
+    /// (earlier lists, then higher ranks, win).
+    public static func reciprocal(_ lists: [(weight: Double, hits: [Hit])], k: Double, topK: Int) -> [Hit] {
         var fused: [Int64: (hit: Hit, score: Double, firstSeen: Int)] = [:]
         var order = 0
         for (weight, hits) in lists {
@@ -135,7 +140,6 @@ struct RRFStage: Stage {
                 }
             }
         }
-        // Ties (equal votes) keep first-seen order: the earlier list's ranking wins.
         return fused.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.firstSeen < $1.firstSeen }
             .prefix(topK).map { e in
                 var h = e.hit
