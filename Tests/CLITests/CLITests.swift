@@ -64,8 +64,7 @@ import Posix
         #expect(r.stderr.contains(dir + "/ask.toml:9:1: note: did you mean 'top_k'?"))
         #expect(r.stderr.contains(dir + "/ask.toml:12:8: error: unknown stage kind 'answer.extracts'"))
         #expect(r.stderr.contains("note: did you mean 'answer.extract'?"))
-        let ok = try Binaries.run("nerve", ["check", "--pipelines", Paths.packageRoot + "/pipelines",
-                                                     "--embedding-model", "none"])
+        let ok = try Binaries.run("nerve", ["check", "--pipelines", Paths.packageRoot + "/pipelines"])
         #expect(ok.status == 0)
         let start = try Binaries.run("nerved", ["--socket", dir + "/s.sock", "--index", dir + "/i", "--pipelines", dir])
         #expect(start.status == 78, "a bad pipeline stops start-up")
