@@ -36,7 +36,7 @@ let package = Package(
         module("JSON"),
         module("Config"),
         module("Corpus", ["XML", "Posix", "JSON"]),
-        module("Index", ["SQLite", "Corpus", "Posix"]),
+        module("Index", ["SQLite", "Corpus", "Posix", "Tensor"]),
         module("Tensor"),
         module("GGUF", ["Posix"]),
         module("Tokenizer", ["GGUF", "JSON"]),
@@ -47,7 +47,7 @@ let package = Package(
         module("Wire", ["JSON", "Posix"]),
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Frontier", "JSON", "Config", "Posix"]),
         module("Daemon", ["Wire", "Pipeline", "Stages", "Config", "Index", "Posix", "JSON"]),
-        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon"]),
+        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon", "Model"]),
         .executableTarget(name: "nerved", dependencies: ["Daemon", "Posix", "JSON", "Stages"], swiftSettings: native),
         .executableTarget(name: "nerve", dependencies: ["Client", "Config", "Posix"], swiftSettings: native),
 

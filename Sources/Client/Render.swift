@@ -85,6 +85,13 @@ public enum Render {
         var out = "nerved \(r["version"]?.stringValue ?? "") pid \(n("pid")) · up \(n("uptime_s")) s · \(n("requests")) requests, \(n("errors")) errors\n"
         out += "  index: \(r["index"]?.stringValue ?? "?") · generation \(n("generation"))\n"
         out += "  \(n("documents")) documents, \(n("chunks")) chunks, \(n("skipped")) skipped, \(n("failed")) failed\n"
+        if let v = r["vectors"]?.objectValue {
+            let stored = v["stored"]?.intValue ?? 0
+            let model = v["model"]?.stringValue ?? ""
+            out += "  vectors: \(stored)\(model.isEmpty ? "" : " (\(model))") · \(v["graph"]?.boolValue == true ? "HNSW graph" : "exact scan")"
+            if v["embedding_model_loaded"]?.boolValue == false { out += " · embedding model not loaded: lexical search only" }
+            out += "\n"
+        }
         out += "  socket: \(r["socket"]?.stringValue ?? "?") · pipelines: \(r["pipelines"]?.stringValue ?? "?")\n"
         if let last = r["last_ingest"], last != .null {
             out += "  last ingest: \(last["root"]?.stringValue ?? "?") — \(last["files"]?.intValue ?? 0) files, "

@@ -9,6 +9,8 @@ public enum ParameterType: Sendable, Equatable {
     case float(ClosedRange<Double>)
     case boolean
     case strings
+    /// An array of numbers, each within the range.
+    case floats(ClosedRange<Double>)
     case choice([String])
 
     public var name: String {
@@ -18,6 +20,7 @@ public enum ParameterType: Sendable, Equatable {
         case .float: return "float"
         case .boolean: return "boolean"
         case .strings: return "array of strings"
+        case .floats: return "array of numbers"
         case let .choice(options): return "one of " + options.map { "'\($0)'" }.joined(separator: ", ")
         }
     }
@@ -30,6 +33,7 @@ public enum ParameterValue: Sendable, Equatable {
     case float(Double)
     case boolean(Bool)
     case strings([String])
+    case floats([Double])
 }
 
 public struct ParameterSpec: Sendable {
@@ -184,6 +188,25 @@ public enum ParameterCheck {
                 out.append(s)
             }
             return .strings(out)
+        case let .floats(range):
+            guard case let .array(items) = found else { return wrong() }
+            var out: [Double] = []
+            for it in items {
+                let x: Double
+                switch it.value {
+                case let .float(f): x = f
+                case let .integer(n): x = Double(n)
+                default:
+                    error(it.location, "parameter '\(spec.name)' must be an array of numbers, found an element of type \(it.value.typeName)")
+                    return nil
+                }
+                guard range.contains(x) else {
+                    error(it.location, "elements of parameter '\(spec.name)' must be in \(range.lowerBound)...\(range.upperBound), found \(x)")
+                    return nil
+                }
+                out.append(x)
+            }
+            return .floats(out)
         case let .choice(options):
             guard case let .string(s) = found else { return wrong() }
             guard options.contains(s) else {

@@ -59,7 +59,16 @@ public final class Daemon: @unchecked Sendable {
         do { store = try IndexStore(directory: config.index) } catch {
             throw DaemonError.index(reason: "\(error)")
         }
-        let env = StageEnvironment(index: store, log: { [log] in log.info("stage", [("message", $0)]) })
+        for note in store.vectorNotes { log.warning("vectors", [("note", note)]) }
+        var embedding: EmbeddingModel?
+        if !config.embeddingModel.isEmpty {
+            let m = EmbeddingModel(directory: config.embeddingModel, threads: config.embeddingThreads > 0 ? config.embeddingThreads : nil)
+            do { _ = try m.encoder() } catch {
+                log.warning("embedding-model", [("reason", "\(error)"), ("effect", "vector search off; lexical search only")])
+            }
+            embedding = m
+        }
+        let env = StageEnvironment(index: store, embedding: embedding, log: { [log] in log.info("stage", [("message", $0)]) })
         let registry = StandardKinds.registry(env)
         let set: PipelineSet
         do { set = try PipelineSet.load(dir: config.pipelines, registry: registry) } catch let e as PipelineError {
@@ -128,6 +137,10 @@ public final class Daemon: @unchecked Sendable {
         dispatcher?.watcher?.stop()
         workers.stopAll()
         let left = server?.drain(timeoutMs: config.drainTimeoutMs) ?? 0
+        // The vector files are a cache of the database; saving spares the next start a catch-up.
+        if let env = dispatcher?.env {
+            do { try env.index.saveVectors() } catch { log.warning("vectors", [("error", "\(error)")]) }
+        }
         log.info("stopped", [("unfinished", left)])
         server = nil
         lock = nil

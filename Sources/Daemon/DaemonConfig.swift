@@ -21,6 +21,10 @@ public struct DaemonConfig: Sendable {
     public var drainTimeoutMs = 10_000
     /// Folders kept in sync with inotify from start-up.
     public var watch: [String] = []
+    /// The sentence-embedding model folder ("" for none: lexical search only).
+    public var embeddingModel = "models/all-MiniLM-L6-v2"
+    /// Threads per embedding forward pass (0: every core).
+    public var embeddingThreads = 0
 
     public init() {}
 
@@ -39,6 +43,9 @@ public struct DaemonConfig: Sendable {
         ParameterSpec("max_queued_ingests", .integer(0...1000), default: .integer(4), "ingests waiting before EBUSY"),
         ParameterSpec("drain_timeout_ms", .integer(0...3_600_000), default: .integer(10_000), "how long SIGTERM waits for in-flight requests"),
         ParameterSpec("watch", .strings, default: .strings([]), "folders kept in sync with inotify"),
+        ParameterSpec("embedding_model", .string, default: .string("models/all-MiniLM-L6-v2"),
+                      "sentence-embedding model folder for the embed stages and the embed method (\"\": none)"),
+        ParameterSpec("embedding_threads", .integer(0...1024), default: .integer(0), "threads per embedding forward pass (0: every core)"),
     ]
 
     /// Reads `path` over the defaults.
@@ -77,6 +84,8 @@ public struct DaemonConfig: Sendable {
         if case let .integer(n)? = v["max_queued_ingests"] { maxQueuedIngests = n }
         if case let .integer(n)? = v["drain_timeout_ms"] { drainTimeoutMs = n }
         if case let .strings(s)? = v["watch"] { watch = s }
+        if case let .string(s)? = v["embedding_model"] { embeddingModel = s }
+        if case let .integer(n)? = v["embedding_threads"] { embeddingThreads = n }
     }
 
     /// Absolute paths, resolved against the working directory.
@@ -86,6 +95,7 @@ public struct DaemonConfig: Sendable {
         c.index = FileSystem.absolute(index)
         c.pipelines = FileSystem.absolute(pipelines)
         c.watch = watch.map(FileSystem.absolute)
+        if !embeddingModel.isEmpty { c.embeddingModel = FileSystem.absolute(embeddingModel) }
         return c
     }
 }

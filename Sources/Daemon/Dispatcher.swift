@@ -55,6 +55,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
             case "watch": result = try watch(params, context)
             case "stats": result = try stats(params)
             case "unwatch": result = try unwatch(params, context)
+            case "embed": result = try embed(params)
             default:
                 throw WireError.failure(.EMETHOD, "unknown method '\(request.method)'",
                                         JSONObject([("methods", .array(Self.methods.map { .string($0) }))]))
@@ -70,7 +71,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         }
     }
 
-    static let methods = ["ask", "ingest", "forget", "status", "reload", "shutdown", "watch", "unwatch", "stats"]
+    static let methods = ["ask", "ingest", "forget", "status", "reload", "shutdown", "watch", "unwatch", "stats", "embed"]
 
     /// The asker's identity for access filtering; nil in process (tests, no socket).
     func viewer(_ context: RequestContext) -> Viewer? {
@@ -213,6 +214,14 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         o["contents"] = .int(Int64(s.contents))
         o["skipped"] = .int(Int64(s.skipped))
         o["failed"] = .int(Int64(s.failed))
+        let v = env.index.vectorStatus
+        var vectors = JSONObject([("stored", .int(Int64(s.vectors))), ("model", .string(s.vectorModel)),
+                                  ("searchable", .int(Int64(v.count))), ("graph", .bool(v.graph)), ("unsaved", .int(Int64(v.unsaved)))])
+        if let m = env.embedding {
+            vectors["embedding_model"] = .string(m.directory)
+            vectors["embedding_model_loaded"] = .bool(m.isAvailable)
+        }
+        o["vectors"] = .object(vectors)
         for (k, v) in info { o[k] = v }
         let up = ContinuousClock.now - started
         o["uptime_s"] = .int(up.components.seconds)

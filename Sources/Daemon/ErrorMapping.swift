@@ -21,7 +21,7 @@ enum ErrorMapping {
             case .cancelled: return .failure(.ESHUTDOWN, e.description)
             case .missingRequestValue: return .failure(.EPARAMS, e.description)
             case .command: return .failure(.EIO, e.description)
-            case .calibration: return .failure(.EPIPELINE, e.description)
+            case .calibration, .parameter: return .failure(.EPIPELINE, e.description)
             }
         case let e as IndexError:
             switch e {

@@ -15,6 +15,20 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
     case integrity(problems: [String])
     /// A document path that the ledger does not know.
     case unknownPath(String)
+    /// A vector or graph file is unreadable, corrupt, truncated or belongs elsewhere.
+    case vectorFile(path: String, reason: String)
+    /// A vector or graph file was written by a newer nerved.
+    case vectorFileVersion(path: String, found: Int, supported: Int)
+    /// A vector of the wrong length, or with a non-finite value.
+    case vectorDimension(id: Int64, found: Int, expected: Int)
+    /// A vector for a chunk that already has one.
+    case duplicateVector(id: Int64)
+    /// A vector id that is not a chunk id (ids are ≥ 1; 0 marks removed slots in the files).
+    case invalidVectorID(Int64)
+    /// Vectors from another embedding model than the one the index holds.
+    case vectorModel(stored: String, given: String)
+    /// A file's vectors do not pair up with its chunks.
+    case vectorCount(path: String, vectors: Int, chunks: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +41,16 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
             return "\(op): \(e)"
         case let .integrity(problems): return "index integrity check failed: " + problems.joined(separator: "; ")
         case let .unknownPath(p): return "\(p) is not in the index"
+        case let .vectorFile(path, reason): return "\(path): \(reason)"
+        case let .vectorFileVersion(path, found, supported):
+            return "\(path): file is version \(found); this build supports up to \(supported)"
+        case let .vectorDimension(id, found, expected):
+            return "vector for chunk \(id) has \(found) values (or a non-finite one); the index holds \(expected)-dimensional vectors"
+        case let .duplicateVector(id): return "chunk \(id) already has a vector"
+        case let .invalidVectorID(id): return "\(id) is not a valid chunk id for a vector (ids start at 1)"
+        case let .vectorModel(stored, given):
+            return "the index holds vectors of '\(stored)'; these are from '\(given)' (re-ingest to re-embed everything)"
+        case let .vectorCount(path, vectors, chunks): return "\(path): \(vectors) vectors for \(chunks) chunks"
         }
     }
 

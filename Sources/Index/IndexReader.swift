@@ -1,5 +1,5 @@
-// Read-only queries: lexical (BM25) search, term statistics for answer extraction, ledger lookups
-// and the status counts. One reader per thread, taken from IndexStore's pool.
+// Read-only queries: lexical (BM25) and vector search, term statistics for answer extraction,
+// ledger lookups and the status counts. One reader per thread, taken from IndexStore's pool.
 import Corpus
 import SQLite
 
@@ -13,12 +13,19 @@ public struct IndexStatus: Sendable, Equatable {
     public var generation: Int64
     /// The last ingest report (JSON text), if any ingest ran.
     public var lastReport: String?
+    /// Chunks with a vector, and the embedding model they come from ("" when none).
+    public var vectors: Int = 0
+    public var vectorModel: String = ""
 }
 
 public final class IndexReader {
     let c: Connection
+    let vectors: VectorIndex
 
-    init(connection: Connection) { c = connection }
+    init(connection: Connection, vectors: VectorIndex) {
+        c = connection
+        self.vectors = vectors
+    }
 
     public func generation() throws -> Int64 {
         try db("read generation") {
@@ -35,12 +42,14 @@ public final class IndexReader {
                        (SELECT count(*) FROM documents WHERE status='skipped'),
                        (SELECT count(*) FROM documents WHERE status='failed'),
                        (SELECT value FROM meta WHERE key='generation'),
-                       (SELECT report FROM ingest_log ORDER BY id DESC LIMIT 1)
+                       (SELECT report FROM ingest_log ORDER BY id DESC LIMIT 1),
+                       (SELECT count(*) FROM chunk_vectors),
+                       (SELECT value FROM meta WHERE key='vector_model')
                 """).first
             return IndexStatus(documents: Int(counts?.int(0) ?? 0), contents: Int(counts?.int(1) ?? 0),
                                chunks: Int(counts?.int(2) ?? 0), skipped: Int(counts?.int(3) ?? 0),
                                failed: Int(counts?.int(4) ?? 0), generation: counts?.int(5) ?? 0,
-                               lastReport: counts?.string(6))
+                               lastReport: counts?.string(6), vectors: Int(counts?.int(7) ?? 0), vectorModel: counts?.string(8) ?? "")
         }
     }
 

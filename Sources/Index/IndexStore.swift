@@ -1,5 +1,6 @@
 // The on-disk index as a whole: one SQLite database in WAL mode under the index directory, a pool
-// of reader connections (one per concurrent query) and a single writer for ingest.
+// of reader connections (one per concurrent query), a single writer for ingest, and the vector
+// index derived from the database's vectors (files beside it, caught up at open).
 import Posix
 import SQLite
 
@@ -12,12 +13,16 @@ public final class IndexStore: @unchecked Sendable {
     private var writerConnection: Connection?
     private let logLock = PthreadMutex()
     private var logConnection: Connection?
+    let vectors: VectorIndex
 
-    /// Opens the index in `directory`, creating directory and schema when `create` is true.
+    /// Opens the index in `directory`, creating directory and schema when `create` is true, and
+    /// loads the vector files, catching them up with the database (corrupt or missing files are
+    /// rebuilt from it; see `vectorNotes`).
     /// - Throws: `IndexError.missing`, `.newerVersion`, `.noFTS5`, `.database`.
     public init(directory: String, create: Bool = true) throws {
         self.directory = directory
-        self.databasePath = directory + "/nerve.sqlite"
+        let databasePath = directory + "/nerve.sqlite"
+        self.databasePath = databasePath
         if !FileSystem.exists(databasePath) {
             guard create else { throw IndexError.missing(directory: directory) }
             do { try FileSystem.makeDirectories(directory) } catch {
@@ -34,6 +39,48 @@ public final class IndexStore: @unchecked Sendable {
         }
         try Schema.migrate(c, path: databasePath)
         writerConnection = c
+        let indexID = try db("read index id") { try c.query("SELECT value FROM meta WHERE key='index_id'").first?.int(0) ?? 0 }
+        vectors = try VectorIndex(directory: directory, connection: c, indexID: UInt64(bitPattern: indexID))
+    }
+
+    /// Creates an empty index database at an older schema version (migration tests and tools);
+    /// the next `IndexStore(directory:)` upgrades it.
+    /// - Throws: `IndexError.database`.
+    public static func createDatabase(directory: String, schemaVersion: Int) throws {
+        do { try FileSystem.makeDirectories(directory) } catch {
+            throw IndexError.database(operation: "create \(directory)", .failure(code: 14, extendedCode: 14, message: "\(error)", sql: nil))
+        }
+        let path = directory + "/nerve.sqlite"
+        let c = try db("open \(path)") { try Connection(path: path) }
+        try db("configure") { try c.execute("PRAGMA journal_mode=WAL;") }
+        try Schema.migrate(c, path: path, to: Swift.min(Swift.max(schemaVersion, 0), Schema.version))
+    }
+
+    /// What opening found about the vector files (rebuilt, caught up), for the daemon's log.
+    public var vectorNotes: [String] { vectors.notes }
+
+    /// Vectors searchable now, and whether an HNSW graph serves them.
+    public var vectorStatus: (count: Int, graph: Bool, unsaved: Int) {
+        let c = vectors.collection
+        return (c?.count ?? 0, c?.hasGraph ?? false, vectors.unsavedChanges)
+    }
+
+    /// Sets the HNSW parameters and the size below which searches scan exactly; a graph built
+    /// with other parameters is rebuilt in the background.
+    public func configureVectors(parameters: HNSWParameters, graphThreshold: Int) {
+        vectors.configure(parameters: parameters, graphThreshold: graphThreshold)
+    }
+
+    /// Writes the vector files when at least `minChanges` vector changes are unsaved (0: any).
+    /// Holds the writer, so the files match a committed state. The files are a cache: losing
+    /// them (or a crash before this) costs a catch-up from the database at the next open.
+    /// - Throws: `IndexError.vectorFile`, `.database`.
+    public func saveVectors(minChanges: Int = 0) throws {
+        try writerLock.withLock {
+            guard vectors.unsavedChanges >= Swift.max(minChanges, 1), let c = writerConnection else { return }
+            let g = try IndexWriter(connection: c, vectors: vectors).generation()
+            try vectors.save(connection: c, generation: g)
+        }
     }
 
     /// Runs `body` with a reader connection from the pool (created on demand).
@@ -46,7 +93,7 @@ public final class IndexStore: @unchecked Sendable {
             try db("configure reader") { try c.execute("PRAGMA foreign_keys=ON; PRAGMA query_only=ON;") }
         }
         defer { pool.withLock { if idle.count < 32 { idle.append(c) } } }
-        return try body(IndexReader(connection: c))
+        return try body(IndexReader(connection: c, vectors: vectors))
     }
 
     /// Runs `body` with the single writer; other writers wait.
@@ -58,7 +105,7 @@ public final class IndexStore: @unchecked Sendable {
                 try db("configure writer") { try c.execute("PRAGMA foreign_keys=ON;") }
                 writerConnection = c
             }
-            return try body(IndexWriter(connection: c))
+            return try body(IndexWriter(connection: c, vectors: vectors))
         }
     }
 
@@ -71,7 +118,7 @@ public final class IndexStore: @unchecked Sendable {
                 c = try db("open log writer") { try Connection(path: databasePath) }
                 logConnection = c
             }
-            try IndexWriter(connection: c).logQuery(entry)
+            try IndexWriter(connection: c, vectors: vectors).logQuery(entry)
         }
     }
 

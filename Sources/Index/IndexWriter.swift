@@ -7,10 +7,26 @@ import SQLite
 
 public final class IndexWriter {
     let c: Connection
+    let vectors: VectorIndex
     /// The generation this run's changes carry; nil until the run's first change.
     private var runGeneration: Int64?
+    /// Vector changes of the open batch's committed savepoints, applied at `commitBatch`.
+    private var batchOps: [VectorOp] = []
 
-    init(connection: Connection) { c = connection }
+    init(connection: Connection, vectors: VectorIndex) {
+        c = connection
+        self.vectors = vectors
+    }
+
+    /// Runs one file's change as a transaction (a savepoint inside a batch) and hands its vector
+    /// changes to the in-memory index once committed: at once without a batch, at `commitBatch`
+    /// within one. A rolled-back change never reaches it.
+    func change<T>(_ operation: String, _ body: (inout [VectorOp]) throws -> T) throws -> T {
+        var ops: [VectorOp] = []
+        let result = try db(operation) { try c.transaction { try body(&ops) } }
+        if c.isAutocommit { vectors.apply(ops) } else { batchOps += ops }
+        return result
+    }
 
     /// The current generation.
     public func generation() throws -> Int64 {
@@ -31,16 +47,20 @@ public final class IndexWriter {
 
     public func commitBatch() throws {
         try db("commit batch") { if !c.isAutocommit { try c.execute("COMMIT") } }
+        let ops = batchOps
+        batchOps = []
+        vectors.apply(ops)
     }
 
     /// Abandons the open batch (after a database error).
     public func rollbackBatch() {
         if !c.isAutocommit { try? c.execute("ROLLBACK") }
         runGeneration = nil
+        batchOps = []
     }
 
     /// Bumps the generation once per run; call inside the change's transaction.
-    private func changeGeneration() throws -> Int64 {
+    func changeGeneration() throws -> Int64 {
         if let g = runGeneration { return g }
         let g = try generation() + 1
         try c.run("UPDATE meta SET value=? WHERE key='generation'", [.integer(g)])
@@ -96,45 +116,58 @@ public final class IndexWriter {
 
 
     /// Stores a freshly extracted file: its content and chunks (unless identical content exists),
-    /// and its ledger row, replacing whatever the path held before — all in one transaction.
-    public func put(_ facts: FileFacts, sha256: String, extractor: String, title: String?, chunks: [Chunk]) throws {
-        try db("store \(facts.path)") {
-            try c.transaction {
-                let g = try changeGeneration()
-                let contentID: Int64
-                if let existing = try c.query("SELECT id FROM contents WHERE sha256=?", [.text(sha256)]).first?.int(0) {
-                    contentID = existing
-                } else {
-                    try c.run("INSERT INTO contents(sha256, extractor, title, bytes, chunk_count) VALUES (?,?,?,?,?)",
-                              [.text(sha256), .text(extractor), title.map { .text($0) } ?? .null, .integer(facts.size), .integer(Int64(chunks.count))])
-                    contentID = c.lastInsertRowID
-                    let ins = try c.prepare("""
-                        INSERT INTO chunks(content_id, ordinal, text, heading, line_start, line_end, page, locator, hash)
-                        VALUES (?,?,?,?,?,?,?,?,?)
-                        """)
-                    for ch in chunks {
-                        try ins.run([.integer(contentID), .integer(Int64(ch.ordinal)), .text(ch.text), .text(ch.headingPath),
-                                     ch.span.lineStart.map { .integer(Int64($0)) } ?? .null,
-                                     ch.span.lineEnd.map { .integer(Int64($0)) } ?? .null,
-                                     ch.span.page.map { .integer(Int64($0)) } ?? .null,
-                                     ch.span.locator.map { .text($0) } ?? .null,
-                                     .text(String(SHA256.hex(ch.text).prefix(16)))])
-                    }
+    /// their vectors when given (one per chunk, in order), and its ledger row, replacing whatever
+    /// the path held before — all in one transaction.
+    /// - Throws: `IndexError.vectorCount` when vectors and chunks do not pair up,
+    ///   `.vectorModel`/`.vectorDimension` when they differ from the vectors the index holds,
+    ///   `.database` when SQLite fails. Nothing is stored then.
+    public func put(_ facts: FileFacts, sha256: String, extractor: String, title: String?, chunks: [Chunk],
+                    vectors embedded: ChunkVectors? = nil) throws {
+        if let e = embedded, e.vectors.count != chunks.count {
+            throw IndexError.vectorCount(path: facts.path, vectors: e.vectors.count, chunks: chunks.count)
+        }
+        try change("store \(facts.path)") { ops in
+            let g = try changeGeneration()
+            let contentID: Int64
+            if let existing = try c.query("SELECT id FROM contents WHERE sha256=?", [.text(sha256)]).first?.int(0) {
+                contentID = existing
+                // Same bytes stored earlier without vectors (e.g. by a lexical pipeline): add them.
+                if let embedded, try !hasVectors(content: existing) {
+                    let ids = try c.query("SELECT id FROM chunks WHERE content_id=? ORDER BY ordinal", [.integer(existing)]).compactMap { $0.int(0) }
+                    if ids.count == embedded.vectors.count { try insertVectors(ids: ids, embedded, ops: &ops) }
                 }
-                try upsertLedger(facts, sha256: sha256, extractor: extractor, status: .indexed, reason: nil,
-                                 contentID: contentID, generation: g)
+            } else {
+                try c.run("INSERT INTO contents(sha256, extractor, title, bytes, chunk_count) VALUES (?,?,?,?,?)",
+                          [.text(sha256), .text(extractor), title.map { .text($0) } ?? .null, .integer(facts.size), .integer(Int64(chunks.count))])
+                contentID = c.lastInsertRowID
+                let ins = try c.prepare("""
+                    INSERT INTO chunks(content_id, ordinal, text, heading, line_start, line_end, page, locator, hash)
+                    VALUES (?,?,?,?,?,?,?,?,?)
+                    """)
+                var ids: [Int64] = []
+                ids.reserveCapacity(chunks.count)
+                for ch in chunks {
+                    try ins.run([.integer(contentID), .integer(Int64(ch.ordinal)), .text(ch.text), .text(ch.headingPath),
+                                 ch.span.lineStart.map { .integer(Int64($0)) } ?? .null,
+                                 ch.span.lineEnd.map { .integer(Int64($0)) } ?? .null,
+                                 ch.span.page.map { .integer(Int64($0)) } ?? .null,
+                                 ch.span.locator.map { .text($0) } ?? .null,
+                                 .text(String(SHA256.hex(ch.text).prefix(16)))])
+                    ids.append(c.lastInsertRowID)
+                }
+                if let embedded { try insertVectors(ids: ids, embedded, ops: &ops) }
             }
+            try upsertLedger(facts, sha256: sha256, extractor: extractor, status: .indexed, reason: nil,
+                             contentID: contentID, generation: g, ops: &ops)
         }
     }
 
     /// Points `facts.path` at content already stored (a rename or a duplicate): no extraction.
     public func link(_ facts: FileFacts, sha256: String, contentID: Int64, extractor: String?) throws {
-        try db("link \(facts.path)") {
-            try c.transaction {
-                let g = try changeGeneration()
-                try upsertLedger(facts, sha256: sha256, extractor: extractor, status: .indexed, reason: nil,
-                                 contentID: contentID, generation: g)
-            }
+        try change("link \(facts.path)") { ops in
+            let g = try changeGeneration()
+            try upsertLedger(facts, sha256: sha256, extractor: extractor, status: .indexed, reason: nil,
+                             contentID: contentID, generation: g, ops: &ops)
         }
     }
 
@@ -150,13 +183,11 @@ public final class IndexWriter {
 
     /// Records a file that was skipped or failed, removing anything it had indexed before.
     public func markUnindexed(_ facts: FileFacts, status: LedgerStatus, reason: String, extractor: String?, sha256: String?) throws {
-        try db("record \(facts.path)") {
-            try c.transaction {
-                let hadContent = try c.query("SELECT content_id FROM documents WHERE path=?", [.text(facts.path)]).first?.int(0) != nil
-                let g = hadContent ? try changeGeneration() : try generation()
-                try upsertLedger(facts, sha256: sha256, extractor: extractor, status: status, reason: reason,
-                                 contentID: nil, generation: g)
-            }
+        try change("record \(facts.path)") { ops in
+            let hadContent = try c.query("SELECT content_id FROM documents WHERE path=?", [.text(facts.path)]).first?.int(0) != nil
+            let g = hadContent ? try changeGeneration() : try generation()
+            try upsertLedger(facts, sha256: sha256, extractor: extractor, status: status, reason: reason,
+                             contentID: nil, generation: g, ops: &ops)
         }
     }
 
@@ -164,19 +195,17 @@ public final class IndexWriter {
     /// - Returns: true when the path was in the ledger.
     @discardableResult
     public func remove(path: String) throws -> Bool {
-        try db("remove \(path)") {
-            try c.transaction {
-                guard let row = try c.query("SELECT content_id FROM documents WHERE path=?", [.text(path)]).first else { return false }
-                if row.int(0) != nil { _ = try changeGeneration() }
-                try c.run("DELETE FROM documents WHERE path=?", [.text(path)])
-                if let old = row.int(0) { try collect(old) }
-                return true
-            }
+        try change("remove \(path)") { ops in
+            guard let row = try c.query("SELECT content_id FROM documents WHERE path=?", [.text(path)]).first else { return false }
+            if row.int(0) != nil { _ = try changeGeneration() }
+            try c.run("DELETE FROM documents WHERE path=?", [.text(path)])
+            if let old = row.int(0) { try collect(old, ops: &ops) }
+            return true
         }
     }
 
     private func upsertLedger(_ f: FileFacts, sha256: String?, extractor: String?, status: LedgerStatus, reason: String?,
-                              contentID: Int64?, generation: Int64) throws {
+                              contentID: Int64?, generation: Int64, ops: inout [VectorOp]) throws {
         let old = try c.query("SELECT content_id FROM documents WHERE path=?", [.text(f.path)]).first?.int(0)
         try c.run("""
             INSERT INTO documents(path, root, size, mtime_ns, sha256, uid, gid, mode, extractor, status, reason, content_id, generation, updated_ns)
@@ -189,13 +218,18 @@ public final class IndexWriter {
                   .integer(Int64(f.uid)), .integer(Int64(f.gid)), .integer(Int64(f.mode)),
                   extractor.map { .text($0) } ?? .null, .text(status.rawValue), reason.map { .text($0) } ?? .null,
                   contentID.map { .integer($0) } ?? .null, .integer(generation), .integer(Self.wallNs())])
-        if let old, old != contentID { try collect(old) }
+        if let old, old != contentID { try collect(old, ops: &ops) }
     }
 
-    /// Deletes a content (and, by cascade, its chunks and their FTS rows) once no path uses it.
-    private func collect(_ contentID: Int64) throws {
+    /// Deletes a content (and, by cascade, its chunks, their FTS rows and their vectors) once no
+    /// path uses it; the vectors' removal is recorded for the in-memory index.
+    private func collect(_ contentID: Int64, ops: inout [VectorOp]) throws {
         let users = try c.query("SELECT count(*) FROM documents WHERE content_id=?", [.integer(contentID)]).first?.int(0) ?? 0
         if users == 0 {
+            for r in try c.query("SELECT v.chunk_id FROM chunk_vectors v JOIN chunks ch ON ch.id = v.chunk_id WHERE ch.content_id = ?",
+                                 [.integer(contentID)]) {
+                if let id = r.int(0) { ops.append(.remove(id)) }
+            }
             try c.run("DELETE FROM chunks WHERE content_id=?", [.integer(contentID)])
             try c.run("DELETE FROM contents WHERE id=?", [.integer(contentID)])
         }
@@ -243,6 +277,7 @@ public final class IndexWriter {
             if case let .integer(n)? = counts, n > 0 { problems.append("\(n) contents whose chunk count is wrong") }
             let indexedWithout = try c.scalar("SELECT count(*) FROM documents WHERE status='indexed' AND content_id IS NULL")
             if case let .integer(n)? = indexedWithout, n > 0 { problems.append("\(n) indexed documents without content") }
+            problems += try vectorProblems()
             return problems
         }
     }

@@ -1,9 +1,9 @@
-// The index schema, version 1 (PRAGMA user_version). docs/index-format.md describes every table;
-// change both together and add a migration step for each new version.
+// The index schema, version 2 (PRAGMA user_version): v1 as first shipped, then one migration step
+// per version. docs/index-format.md describes every table; change both together.
 import SQLite
 
 enum Schema {
-    static let version = 1
+    static let version = 2
 
     static let v1 = """
     CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -99,15 +99,61 @@ enum Schema {
     CREATE INDEX query_log_time ON query_log(at_ns);
     """
 
-    /// Creates or upgrades the schema; refuses files from a newer version.
-    static func migrate(_ c: Connection, path: String) throws {
+    /// v1 → v2: chunk vectors. `chunks` is rebuilt with AUTOINCREMENT (same ids, so the FTS rows
+    /// stay valid): a chunk id is then never reused, so an id names one text and one vector
+    /// forever, and the derived vector files can be caught up by comparing id sets. `index_id`
+    /// ties those files to this database; `vector_model`/`vector_dimension` name the embeddings
+    /// `chunk_vectors` holds ('' and 0 while it holds none).
+    static let v2 = """
+    INSERT INTO meta VALUES ('index_id', abs(random())), ('vector_model', ''), ('vector_dimension', 0);
+
+    CREATE TABLE chunks_v2(
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        content_id INTEGER NOT NULL REFERENCES contents(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        heading TEXT NOT NULL DEFAULT '',
+        line_start INTEGER,
+        line_end INTEGER,
+        page INTEGER,
+        locator TEXT,
+        hash TEXT NOT NULL
+    );
+    INSERT INTO chunks_v2 SELECT id, content_id, ordinal, text, heading, line_start, line_end, page, locator, hash FROM chunks;
+    -- Dropping drops chunks' index and triggers first, so no FTS row is touched.
+    DROP TABLE chunks;
+    ALTER TABLE chunks_v2 RENAME TO chunks;
+    CREATE INDEX chunks_content ON chunks(content_id, ordinal);
+    CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+        INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.id, new.text, new.heading);
+    END;
+    CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+        INSERT INTO chunks_fts(chunks_fts, rowid, text, heading) VALUES ('delete', old.id, old.text, old.heading);
+    END;
+
+    -- The authoritative embedding of each chunk (little-endian float32, unit length), written in
+    -- the same transaction as the chunk. A content has a vector for every chunk or for none.
+    -- vectors.f32 / vectors.i8 / vectors.hnsw beside the database are derived from these rows.
+    CREATE TABLE chunk_vectors(
+        chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+    );
+    """
+
+    /// The step that takes a database from version `k` to `k + 1`, at `steps[k]`.
+    static let steps = [v1, v2]
+
+    /// Creates or upgrades the schema, one transaction per step; refuses files from a newer version.
+    /// - Throws: `IndexError.newerVersion`, `.database`.
+    static func migrate(_ c: Connection, path: String, to target: Int = version) throws {
         let found = try db("read schema version") { try c.userVersion }
         if found > version { throw IndexError.newerVersion(path: path, found: found, supported: version) }
-        if found == version { return }
-        try db("create schema v1") {
-            try c.transaction {
-                try c.execute(v1)
-                try c.execute("PRAGMA user_version = \(version)")
+        for k in found..<target {
+            try db("migrate schema to v\(k + 1)") {
+                try c.transaction {
+                    try c.execute(steps[k])
+                    try c.execute("PRAGMA user_version = \(k + 1)")
+                }
             }
         }
     }

@@ -79,7 +79,7 @@ private struct Run {
             var got: [PortValue] = []
             for (src, out) in s.inputs[spec.name] ?? [] {
                 evaluate(src)
-                if let v = outputs[src]?[out] { got.append(PortValue(spec.type, v)) }
+                if let v = outputs[src]?[out] { got.append(PortValue(spec.type, v, source: p.stages[src].id + "." + out)) }
             }
             if got.isEmpty && !spec.optional && !(s.inputs[spec.name] ?? []).isEmpty {
                 let sources = (s.inputs[spec.name] ?? []).map { p.stages[$0.stage].id + "." + $0.output }.joined(separator: ", ")

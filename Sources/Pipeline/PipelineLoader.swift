@@ -167,7 +167,7 @@ public enum PipelineLoader {
         }
         let params = checkParameters(t, kind: kind, stageLocation: location, &d)
         let config = StageConfig(id: id, kind: kindName, parameters: params, accept: accept, socket: socket, baseDirectory: base,
-                                 calibration: calibrations[id])
+                                 calibration: calibrations[id], references: refs.map(\.0))
         return StageDecl(id: id, kind: kind, config: config, refs: refs, location: location)
     }
 

@@ -7,9 +7,12 @@ import JSON
 public struct PortValue: @unchecked Sendable {
     public let type: PortType
     public let value: any Sendable
-    public init(_ type: PortType, _ value: any Sendable) {
+    /// The `stage.output` reference the value came from (nil when built by hand).
+    public let source: String?
+    public init(_ type: PortType, _ value: any Sendable, source: String? = nil) {
         self.type = type
         self.value = value
+        self.source = source
     }
 }
 
@@ -27,6 +30,12 @@ public struct StageInputs: Sendable {
     /// Every value of a `many` input, in `in = [...]` order.
     public func all<T>(_ name: String, as: T.Type = T.self) -> [T] {
         (values[name] ?? []).compactMap { $0.value as? T }
+    }
+
+    /// Every value of a `many` input with the reference it came from, in `in = [...]` order;
+    /// inputs whose stage produced nothing are absent.
+    public func sourced<T>(_ name: String, as: T.Type = T.self) -> [(source: String?, value: T)] {
+        (values[name] ?? []).compactMap { v in (v.value as? T).map { (v.source, $0) } }
     }
 }
 

@@ -91,10 +91,13 @@ public struct StageConfig: Sendable {
     public let baseDirectory: String
     /// What the pipeline's calibration file says about this stage, if anything.
     public let calibration: StageCalibration?
+    /// The stage's `in = [...]` references, in order (for parameters that pair with them).
+    public let references: [String]
 
     public init(id: String, kind: String, parameters: [String: ParameterValue], accept: Double?, socket: String?, baseDirectory: String,
-                calibration: StageCalibration? = nil) {
+                calibration: StageCalibration? = nil, references: [String] = []) {
         self.calibration = calibration
+        self.references = references
         self.id = id
         self.kind = kind
         self.parameters = parameters
@@ -133,6 +136,11 @@ public struct StageConfig: Sendable {
         return s
     }
 
+    public func floats(_ name: String) -> [Double] {
+        guard case let .floats(x)? = parameters[name] else { preconditionFailure("\(kind): no floats parameter '\(name)'") }
+        return x
+    }
+
     /// A path parameter resolved against the pipeline file's folder.
     public func path(_ name: String) -> String {
         let p = string(name)
@@ -150,6 +158,7 @@ extension ParameterValue {
         case let .float(d): return .double(d)
         case let .boolean(b): return .bool(b)
         case let .strings(a): return .array(a.map { .string($0) })
+        case let .floats(a): return .array(a.map { .double($0) })
         }
     }
 
@@ -164,6 +173,10 @@ extension ParameterValue {
             let s = a.compactMap(\.stringValue)
             guard s.count == a.count else { return nil }
             self = .strings(s)
+        case (.floats, .array(let a)):
+            let x = a.compactMap(\.doubleValue)
+            guard x.count == a.count else { return nil }
+            self = .floats(x)
         default: return nil
         }
     }

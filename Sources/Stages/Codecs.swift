@@ -19,6 +19,17 @@ enum Codecs {
             guard let a = j.arrayValue else { throw CodecError(description: "hits must be an array, found \(j.typeName)") }
             return try a.map(decodeHit)
         }), for: Port.hits)
+        r.register(codec: PortCodec(encode: { v in
+            let q = (v as? QueryVector) ?? QueryVector(model: "", values: [])
+            return .object(JSONObject([("model", .string(q.model)), ("values", .array(q.values.map { .double(Double($0)) }))]))
+        }, decode: { j in
+            guard let m = j["model"]?.stringValue, let a = j["values"]?.arrayValue else {
+                throw CodecError(description: "a vector needs 'model' and 'values'")
+            }
+            let values = a.compactMap(\.doubleValue).map(Float.init)
+            guard values.count == a.count, values.allSatisfy(\.isFinite) else { throw CodecError(description: "vector values must be finite numbers") }
+            return QueryVector(model: m, values: values)
+        }), for: Port.vector)
         r.register(codec: PortCodec(encode: { encodeAnswer(($0 as? Answer) ?? Answer(text: "", confidence: 0, citations: [], passages: [])) },
                                     decode: decodeAnswer), for: Port.answer)
     }

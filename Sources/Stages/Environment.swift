@@ -10,10 +10,13 @@ public final class StageEnvironment: @unchecked Sendable {
     public let log: @Sendable (String) -> Void
     /// Local models loaded in this process (answer.generate without a `socket`).
     public let models: ModelCache
+    /// The sentence-embedding model (nil: none configured; vector stages then stand aside).
+    public let embedding: EmbeddingModel?
 
-    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, models: ModelCache = ModelCache(),
+    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, models: ModelCache = ModelCache(), embedding: EmbeddingModel? = nil,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.index = index
+        self.embedding = embedding
         self.maxFileBytes = maxFileBytes
         self.models = models
         self.log = log
@@ -34,6 +37,7 @@ public enum StandardKinds {
         let r = Registry()
         AskKinds.register(into: r, env)
         IngestKinds.register(into: r, env)
+        VectorKinds.register(into: r, env)
         Codecs.register(into: r)
         return r
     }

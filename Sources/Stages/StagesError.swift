@@ -14,6 +14,8 @@ public enum StagesError: Error, CustomStringConvertible, Sendable {
     case command(command: String, reason: String)
     /// A stage's calibration does not fit it.
     case calibration(stage: String, reason: String)
+    /// A stage's parameters do not fit together or with its inputs.
+    case parameter(stage: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum StagesError: Error, CustomStringConvertible, Sendable {
         case .cancelled: return "cancelled"
         case let .command(command, reason): return "\(command): \(reason)"
         case let .calibration(stage, reason): return "calibration for '\(stage)': \(reason)"
+        case let .parameter(stage, reason): return "stage '\(stage)': \(reason)"
         }
     }
 }

@@ -15,8 +15,23 @@ public enum Port {
     public static let file = PortType("file")
     /// An extracted document (ExtractedDocument).
     public static let document = PortType("document")
-    /// A document's chunks (ChunkSet).
+    /// A document's chunks (ChunkSet), with their embeddings once an `embed` stage ran.
     public static let chunks = PortType("chunks")
+    /// A query embedding (QueryVector).
+    public static let vector = PortType("vector")
+}
+
+/// The embedding of a question, and the model that made it (vectors of different models never
+/// meet: the index refuses the search).
+public struct QueryVector: Sendable, Equatable {
+    public var model: String
+    /// `[dimension]`, unit length.
+    public var values: [Float]
+
+    public init(model: String, values: [Float]) {
+        self.model = model
+        self.values = values
+    }
 }
 
 /// A file handed to extract stages: its bytes were read once, with the stat taken before reading.
@@ -51,6 +66,8 @@ public struct ChunkSet: Sendable {
     public let extractor: String
     public let title: String?
     public let chunks: [Chunk]
+    /// One embedding per chunk, in order (nil: stored without vectors, lexical search only).
+    public var vectors: ChunkVectors? = nil
 }
 
 /// Where an answer sentence came from.

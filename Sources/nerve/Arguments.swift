@@ -64,6 +64,17 @@ enum Arguments {
                     options: [("--config", "FILE", "daemon config to check (default: built-in defaults)"),
                               ("--pipelines", "DIR", "folder with ask.toml and ingest.toml (default: pipelines)")],
                     details: "Exits 0 when everything links, 78 with compiler-style diagnostics otherwise."),
+        CommandSpec(path: ["embed"], arguments: "-- TEXT...", summary: "print the sentence embedding of each text",
+                    positionals: 0, variadic: true,
+                    options: [("--model", "DIR", "embed here with this model folder instead of asking the daemon"),
+                              ("--input", "FILE", "texts to embed, one per line, instead of TEXT..."),
+                              ("--f32", "FILE", "write little-endian float32 rows [texts, dimension] to FILE")],
+                    details: """
+                    With --json, prints a JSON array holding one array of floats per text, in order; otherwise
+                    one line of space-separated floats per text. Vectors are unit length (cosine = dot product).
+                    Without --model the daemon embeds with the model named in etc/nerved.toml (error EMODEL
+                    when it has none).
+                    """),
         CommandSpec(path: ["debug", "toml"], arguments: "FILE", summary: "print a TOML file as toml-test tagged JSON",
                     positionals: 1, variadic: false, options: [], details: "Exits 1 with the diagnostic when the file is not valid TOML."),
     ]
@@ -117,7 +128,8 @@ enum Arguments {
             case "--": sawDashDash = true
             case "--json": json = true
             case "-h", "--help": wantHelp = true
-            case "--socket", "--config", "--pipelines", "--since", "--limit", "--precision", "--escalation", "--out":
+            case "--socket", "--config", "--pipelines", "--since", "--limit", "--precision", "--escalation", "--out",
+                 "--model", "--input", "--f32":
                 guard i + 1 < argv.count else { return .usage("\(a) needs a value") }
                 if a == "--socket" { socket = argv[i + 1] } else { options[String(a.dropFirst(2))] = argv[i + 1] }
                 i += 1

@@ -7,6 +7,7 @@ import Stages
 
 let usage = """
 Usage: nerved --socket PATH --index DIR [--config FILE] [--pipelines DIR] [--socket-group NAME] [--log-level LEVEL]
+              [--embedding-model DIR]
        nerved --check [--config FILE] [--pipelines DIR]
 
 nerved keeps an index of a document folder and answers questions about it over a Unix socket.
@@ -18,6 +19,7 @@ Options:
   --pipelines DIR       folder with ask.toml and ingest.toml (default from config: pipelines)
   --socket-group NAME   let this group connect (socket mode 0660)
   --log-level LEVEL     debug, info, warning or error
+  --embedding-model DIR sentence-embedding model folder ("none": lexical search only)
   --check               validate config and pipelines, print diagnostics, exit 0 or 78
   --version             print the version
   -h, --help            show this help
@@ -72,7 +74,7 @@ while i < args.count {
         ProcessControl.exit(0)
     case "--check":
         check = true
-    case "--socket", "--index", "--config", "--pipelines", "--socket-group", "--log-level":
+    case "--socket", "--index", "--config", "--pipelines", "--socket-group", "--log-level", "--embedding-model":
         guard i + 1 < args.count else {
             Console.error("nerved: \(a) needs a value\n")
             ProcessControl.exit(64)
@@ -98,6 +100,7 @@ if let v = flags["socket"] { config.socket = v }
 if let v = flags["index"] { config.index = v }
 if let v = flags["pipelines"] { config.pipelines = v }
 if let v = flags["socket-group"] { config.socketGroup = v }
+if let v = flags["embedding-model"] { config.embeddingModel = v == "none" ? "" : v }
 if let v = flags["log-level"] {
     guard let level = LogLevel(name: v) else {
         Console.error("nerved: --log-level must be debug, info, warning or error, found '\(v)'\n")

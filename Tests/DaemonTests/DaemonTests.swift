@@ -46,7 +46,11 @@ import Wire
         #expect(cite["line_start"] == 6)
         #expect(cite["chunk"]?.stringValue?.count == 16)
         let stages = try #require(a["stages"]?.arrayValue)
-        #expect(stages.map { $0["id"]?.stringValue } == ["question", "bm25", "extract"])
+        // The default route is hybrid; with no embedding model the query embedding fails (saying
+        // why), the vector search is skipped and fusion passes the BM25 hits through.
+        #expect(stages.map { $0["id"]?.stringValue } == ["question", "bm25", "qvec", "dense", "fuse", "extract"])
+        #expect(stages.map { $0["status"]?.stringValue } == ["ran", "ran", "failed", "skipped", "ran", "ran"])
+        #expect(stages[2]["note"]?.stringValue?.contains("no embedding model is configured") == true)
         #expect(stages.allSatisfy { $0["ms"]?.doubleValue != nil })
         let status = try h.call("status")
         #expect(status["documents"] == 2)
@@ -235,5 +239,22 @@ import Wire
         #expect(s["watching"]?[0]?.stringValue == root)
         _ = try h.call("unwatch", ["path": .string(root)])
         #expect(try h.call("status")["watching"]?.arrayValue?.isEmpty == true)
+    }
+}
+
+extension DaemonTests {
+    @Test(arguments: DaemonHarness.Mode.allCases)
+    func embedMethodCodes(_ mode: DaemonHarness.Mode) throws {
+        let h = try DaemonHarness(mode)
+        #expect(h.errorCode("embed", ["texts": .array([.string("hello")])]) == .EMODEL)
+        #expect(h.errorCode("embed", [:]) == .EPARAMS)
+        #expect(h.errorCode("embed", ["texts": .string("not an array")]) == .EPARAMS)
+        #expect(h.errorCode("embed", ["texts": .array(Array(repeating: .string("x"), count: 1025))]) == .ETOOBIG)
+        guard Paths.miniLMPresent(for: "embedMethodCodes") else { return }
+        let m = try DaemonHarness(mode) { $0.embeddingModel = Paths.miniLM }
+        let r = try m.call("embed", ["texts": .array([.string("first"), .string("second")])])
+        #expect(r["model"] == "all-MiniLM-L6-v2" && r["dimension"] == 384)
+        #expect(r["embeddings"]?.arrayValue?.count == 2)
+        #expect(r["embeddings"]?[1]?.arrayValue?.count == 384)
     }
 }

@@ -19,7 +19,7 @@ import Wire
         }
         let sock = dir + "/n.sock"
         let nerved = Binaries.folder + "/nerved"
-        let args = "--socket \(sock) --index \(dir)/index --pipelines \(Paths.packageRoot)/pipelines --log-level error"
+        let args = "--socket \(sock) --index \(dir)/index --pipelines \(Paths.packageRoot)/pipelines --log-level error --embedding-model none"
         // ulimit -f counts 1024-byte blocks in dash/bash: about 600 KB of index is allowed.
         let limited = try Binaries.start("/bin/sh", ["-c", "ulimit -f 600; exec \(nerved) \(args)"])
         try Binaries.waitFor(socket: sock)

@@ -143,7 +143,7 @@ import TestSupport
         try SQLiteHelper.setUserVersion(dir + "/nerve.sqlite", 99)
         #expect(throws: IndexError.self) { try IndexStore(directory: dir) }
         do { _ = try IndexStore(directory: dir) } catch {
-            #expect("\(error)".contains("version 99; this build supports up to 1"))
+            #expect("\(error)".contains("version 99; this build supports up to 2"))
         }
     }
 

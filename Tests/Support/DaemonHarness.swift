@@ -23,6 +23,9 @@ public final class DaemonHarness: @unchecked Sendable {
         c.index = dir + "/index"
         c.pipelines = pipelines ?? Paths.packageRoot + "/pipelines"
         c.logLevel = .error
+        // No embedding model unless a test asks for one: the suite stays fast and lexical tests
+        // do not depend on the weights being installed.
+        c.embeddingModel = ""
         configure(&c)
         daemon = Daemon(config: c, log: Logger(level: .error, sink: { _ in }))
         try daemon.start()

@@ -45,3 +45,15 @@ extension Paths {
         return dir
     }
 }
+
+extension Paths {
+    /// The all-MiniLM-L6-v2 folder scripts/fetch-models installs (weights are never committed).
+    public static let miniLM = packageRoot + "/models/all-MiniLM-L6-v2"
+
+    /// Whether the MiniLM weights are installed; when not, prints why `suite` skips its tests.
+    public static func miniLMPresent(for suite: String) -> Bool {
+        let ok = FileSystem.exists(miniLM + "/model.safetensors") && FileSystem.exists(miniLM + "/vocab.txt")
+        if !ok { print("\(suite): skipped: \(miniLM) is absent (run scripts/fetch-models)") }
+        return ok
+    }
+}

@@ -27,6 +27,12 @@ public struct IngestReport: Sendable {
     public var contentReads = 0
     public var bytesRead: Int64 = 0
     public var chunks = 0
+    /// Chunks embedded this run (new files, and contents back-filled with vectors).
+    public var embedded = 0
+    /// Time spent in the embedding model.
+    public var embedMs: Double = 0
+    /// Set when the index's vectors came from another model and were dropped for re-embedding.
+    public var vectorsReset = false
     public var elapsedMs: Double = 0
     public var problems: [IngestProblem] = []
     public var cancelled = false
@@ -39,11 +45,13 @@ public struct IngestReport: Sendable {
         o["generation"] = .int(generation)
         for (k, v) in [("files", files), ("unchanged", unchanged), ("added", added), ("changed", changed), ("linked", linked),
                        ("touched", touched), ("removed", removed), ("skipped", skipped), ("failed", failed),
-                       ("content_reads", contentReads), ("chunks", chunks)] {
+                       ("content_reads", contentReads), ("chunks", chunks), ("embedded", embedded)] {
             o[k] = .int(Int64(v))
         }
         o["bytes_read"] = .int(bytesRead)
         o["elapsed_ms"] = .double((elapsedMs * 10).rounded() / 10)
+        o["embed_ms"] = .double((embedMs * 10).rounded() / 10)
+        if vectorsReset { o["vectors_reset"] = .bool(true) }
         o["cancelled"] = .bool(cancelled)
         o["problems"] = .array(problems.prefix(maxProblems).map {
             .object(JSONObject([("path", .string($0.path)), ("status", .string($0.status)), ("reason", .string($0.reason))]))

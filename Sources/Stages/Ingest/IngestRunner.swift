@@ -57,8 +57,10 @@ public final class IngestRunner: @unchecked Sendable {
         report.files = files.count
         for p in walkProblems { report.problems.append(IngestProblem(path: p.path, status: "skipped", reason: p.reason)) }
 
+        let embedder = embedding
         try env.index.write { w in
             w.beginRun()
+            if let embedder { report.vectorsReset = try Self.dropVectorsOfOtherModels(w, model: embedder.model.name) }
             let ledger = try w.ledger(root: root)
             var lastProgress = ContinuousClock.now
             var lastCommit = ContinuousClock.now
@@ -91,6 +93,7 @@ public final class IngestRunner: @unchecked Sendable {
                     for path in ledger.keys.sorted() where !present.contains(path) && inScope(path) {
                         if try w.remove(path: path) { report.removed += 1 }
                     }
+                    if let embedder { try backfill(w, embedder, report: &report, shouldStop: shouldStop) }
                 }
                 report.generation = try w.generation()
                 report.elapsedMs = (ContinuousClock.now - start).milliseconds
@@ -103,6 +106,7 @@ public final class IngestRunner: @unchecked Sendable {
         }
         progress(IngestProgress(filesDone: files.count, filesTotal: files.count, bytesRead: report.bytesRead,
                                 currentFile: "", elapsedMs: report.elapsedMs))
+        saveVectors()
         return report
     }
 
@@ -189,6 +193,8 @@ public final class IngestRunner: @unchecked Sendable {
         }
         if known?.indexed == true { report.changed += 1 } else { report.added += 1 }
         report.chunks += stored
+        if sink.embedded { report.embedded += stored }
+        report.embedMs += result.reports.filter { $0.kind == "embed" }.reduce(0) { $0 + $1.ms }
     }
 
     /// Format problems will not go away on retry; read errors might.
@@ -203,6 +209,8 @@ final class FileSink: IngestSink, @unchecked Sendable {
     let facts: FileFacts
     let sha256: String
     var stored: Int?
+    /// Whether the stored chunks came with vectors.
+    var embedded = false
     var error: Error?
 
     init(writer: IndexWriter, facts: FileFacts, sha256: String) {
@@ -214,8 +222,9 @@ final class FileSink: IngestSink, @unchecked Sendable {
     func store(_ set: ChunkSet) throws {
         guard !set.chunks.isEmpty else { return }
         do {
-            try writer.put(facts, sha256: sha256, extractor: set.extractor, title: set.title, chunks: set.chunks)
+            try writer.put(facts, sha256: sha256, extractor: set.extractor, title: set.title, chunks: set.chunks, vectors: set.vectors)
             stored = set.chunks.count
+            embedded = set.vectors != nil
         } catch {
             self.error = error
             throw error
