@@ -14,6 +14,8 @@ public struct DaemonConfig: Sendable {
     public var socketGroup: String?
     public var logLevel: LogLevel = .info
     public var maxRequestBytes = 1 << 20
+    /// Longest question `ask` accepts, in characters (grapheme clusters), after trimming.
+    public var maxQuestionChars = 4096
     public var maxConnections = 256
     public var maxConcurrentAsks = 4
     public var maxQueuedAsks = 64
@@ -33,6 +35,7 @@ public struct DaemonConfig: Sendable {
         ParameterSpec("socket_group", .string, default: .string(""), "group allowed to connect (socket becomes 0660)"),
         ParameterSpec("log_level", .choice(["debug", "info", "warning", "error"]), default: .string("info"), "least severe level logged"),
         ParameterSpec("max_request_bytes", .integer(1024...(1 << 30)), default: .integer(1 << 20), "longest request line accepted"),
+        ParameterSpec("max_question_chars", .integer(1...(1 << 20)), default: .integer(4096), "longest question ask accepts (characters)"),
         ParameterSpec("max_connections", .integer(1...100_000), default: .integer(256), "simultaneous client connections"),
         ParameterSpec("max_concurrent_asks", .integer(1...1024), default: .integer(4), "questions answered at once"),
         ParameterSpec("max_queued_asks", .integer(0...100_000), default: .integer(64), "questions waiting before EBUSY"),
@@ -71,6 +74,7 @@ public struct DaemonConfig: Sendable {
         if case let .string(s)? = v["socket_group"] { socketGroup = s.isEmpty ? nil : s }
         if case let .string(s)? = v["log_level"], let l = LogLevel(name: s) { logLevel = l }
         if case let .integer(n)? = v["max_request_bytes"] { maxRequestBytes = n }
+        if case let .integer(n)? = v["max_question_chars"] { maxQuestionChars = n }
         if case let .integer(n)? = v["max_connections"] { maxConnections = n }
         if case let .integer(n)? = v["max_concurrent_asks"] { maxConcurrentAsks = n }
         if case let .integer(n)? = v["max_queued_asks"] { maxQueuedAsks = n }
