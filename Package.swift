@@ -48,7 +48,7 @@ let package = Package(
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Frontier", "JSON", "Config", "Posix"]),
         module("Daemon", ["Wire", "Pipeline", "Stages", "Config", "Index", "Posix", "JSON"]),
         module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon"]),
-        .executableTarget(name: "nerved", dependencies: ["Daemon", "Posix"], swiftSettings: native),
+        .executableTarget(name: "nerved", dependencies: ["Daemon", "Posix", "JSON", "Stages"], swiftSettings: native),
         .executableTarget(name: "nerve", dependencies: ["Client", "Config", "Posix"], swiftSettings: native),
 
         // Shared helpers for tests only: temp folders, paths to ../shared/data, a daemon harness.
@@ -71,6 +71,6 @@ let package = Package(
         tests("Frontier", ["Frontier", "JSON"]),
         tests("Stages", ["Stages", "Pipeline", "Index", "Corpus"]),
         tests("Daemon", ["Daemon", "Wire", "JSON", "Pipeline"]),
-        tests("CLI", ["JSON"]),
+        tests("CLI", ["JSON", "Wire"]),
     ]
 )

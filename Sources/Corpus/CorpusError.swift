@@ -71,6 +71,24 @@ public enum CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The file opened, but none of its `pages` yields text (scans, or fonts with no Unicode mapping).
     case pdfNoText(pages: Int, reason: PDFNoTextReason)
 
+    // MARK: Office
+
+    /// The file is an OLE2 compound file (magic D0 CF 11 E0), not a ZIP package: a
+    /// password-protected OOXML file (`encrypted`: it holds an EncryptedPackage stream) or a
+    /// legacy binary .doc/.xls/.ppt. Neither is supported.
+    case officeCompoundFile(format: OfficeFormat, encrypted: Bool)
+    /// A part the format cannot do without is absent (`part` as named in the package).
+    case officePartMissing(format: OfficeFormat, part: String)
+    /// A part's XML could not be parsed, even in recover mode where that applies.
+    case officePartMalformed(format: OfficeFormat, part: String, error: XMLError)
+    /// The package holds another kind of document: `found` is the content type or mimetype it
+    /// declares (a .docx that is really a workbook, an ODF drawing, an EPUB that is not one).
+    case officeWrongType(format: OfficeFormat, found: String)
+    /// Content is encrypted (e-book DRM): `part` is listed in META-INF/encryption.xml with `method`.
+    case officeEncrypted(format: OfficeFormat, part: String, method: String)
+    /// The package's structure is broken in a way that no single part explains.
+    case officeMalformed(format: OfficeFormat, reason: OfficeFailure)
+
     public var description: String {
         switch self {
         case let .tooLarge(path, size, limit):
@@ -117,6 +135,20 @@ public enum CorpusError: Error, CustomStringConvertible, Sendable, Equatable {
             return "PDF refused: \(kind) exceeds the limit of \(limit)"
         case let .pdfNoText(pages, reason):
             return "PDF has \(pages) page\(pages == 1 ? "" : "s") but no extractable text (\(reason))"
+        case let .officeCompoundFile(format, encrypted):
+            return encrypted
+                ? "\(format) file is password-protected (an encrypted OLE2 package), not supported"
+                : "not a \(format) package: an OLE2 compound file, i.e. encrypted or legacy .doc/.xls/.ppt binary format, not supported"
+        case let .officePartMissing(format, part):
+            return "\(format) package has no part '\(part)'"
+        case let .officePartMalformed(format, part, error):
+            return "\(format) part '\(part)' is not well-formed XML: \(error)"
+        case let .officeWrongType(format, found):
+            return "not a \(format) document: the package declares '\(found)'"
+        case let .officeEncrypted(format, part, method):
+            return "\(format) content '\(part)' is encrypted (\(method)); DRM-protected files are not supported"
+        case let .officeMalformed(format, reason):
+            return "malformed \(format) package: \(reason)"
         }
     }
 

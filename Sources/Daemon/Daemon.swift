@@ -14,11 +14,14 @@ public final class Daemon: @unchecked Sendable {
     let log: Logger
     private var server: Server?
     private var lock: FileLock?
+    let workers: WorkerSupervisor
     public private(set) var dispatcher: Dispatcher?
 
     public init(config: DaemonConfig, log: Logger? = nil) {
         self.config = config.resolved()
-        self.log = log ?? Logger(level: config.logLevel)
+        let log = log ?? Logger(level: config.logLevel)
+        self.log = log
+        workers = WorkerSupervisor(log: log)
     }
 
     /// Checks config and pipelines without starting (`nerved --check`).
@@ -44,6 +47,7 @@ public final class Daemon: @unchecked Sendable {
     /// - Throws: `DaemonError` (exit code in `exitCode`).
     public func start() throws {
         Signals.ignoreBrokenPipe()
+        Signals.ignoreFileSizeLimit()
         do { try FileSystem.makeDirectories(config.index) } catch {
             throw DaemonError.index(reason: "\(error)")
         }
@@ -67,6 +71,9 @@ public final class Daemon: @unchecked Sendable {
                              ("index", .string(config.index)), ("pipelines", .string(config.pipelines)),
                              ("version", .string(Version.string))])
         d.onShutdown = { try? Signals.send(.terminate, to: Identity.processID) }
+        d.onPipelines = { [workers] set in workers.reconcile(WorkerSupervisor.specs(set.ask)) }
+        d.workerStatus = { [workers] in workers.status }
+        workers.reconcile(WorkerSupervisor.specs(set.ask))
         dispatcher = d
 
         var opts = ServerOptions(path: config.socket)
@@ -119,6 +126,7 @@ public final class Daemon: @unchecked Sendable {
     public func stop() {
         dispatcher?.stopping.set()
         dispatcher?.watcher?.stop()
+        workers.stopAll()
         let left = server?.drain(timeoutMs: config.drainTimeoutMs) ?? 0
         log.info("stopped", [("unfinished", left)])
         server = nil

@@ -19,6 +19,9 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
     let counters = Counters()
     /// Set by the daemon: asks it to begin a clean shutdown.
     var onShutdown: @Sendable () -> Void = {}
+    /// Set by the daemon: called with new pipelines after a successful reload (workers follow).
+    var onPipelines: @Sendable (PipelineSet) -> Void = { _ in }
+    var workerStatus: @Sendable () -> [(socket: String, pid: Int32?, restarts: Int)] = { [] }
     /// Set when draining: long ingests stop between files.
     let stopping = Flag()
     private(set) var watcher: Watcher?
@@ -95,7 +98,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
                                     JSONObject([("limit", .int(Int64(maxQuestionChars)))]))
         }
         if stopping.isSet { throw WireError.failure(.ESHUTDOWN, "nerved is shutting down") }
-        let runner = AskRunner(env: env, pipeline: pipelines.snapshot.ask)
+        let runner = AskRunner(env: env, pipeline: pipelines.snapshot.ask, external: ExternalStages.caller)
         let viewer = viewer(context)
         return try asks.run {
             try runner.ask(question, viewer: viewer, explain: explain) { event, payload in context.notify(event, payload) }
@@ -141,6 +144,9 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         try startWatching(root)
         var o = report.json().objectValue ?? JSONObject()
         o["watching"] = .array((watcher?.watchedRoots ?? []).map { .string($0) })
+        o["workers"] = .array(workerStatus().map { w in
+            .object(["socket": .string(w.socket), "pid": w.pid.map { .int(Int64($0)) } ?? .null, "restarts": .int(Int64(w.restarts))])
+        })
         return .object(o)
     }
 
@@ -221,6 +227,9 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         o["rss_bytes"] = .int(Int64(Identity.residentBytes()))
         if let r = s.lastReport, let j = try? JSON.parse(r) { o["last_ingest"] = j }
         o["watching"] = .array((watcher?.watchedRoots ?? []).map { .string($0) })
+        o["workers"] = .array(workerStatus().map { w in
+            .object(["socket": .string(w.socket), "pid": w.pid.map { .int(Int64($0)) } ?? .null, "restarts": .int(Int64(w.restarts))])
+        })
         return .object(o)
     }
 
@@ -249,6 +258,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         do {
             let set = try PipelineSet.load(dir: pipelineDir, registry: registry)
             pipelines.replace(set)
+            onPipelines(set)
             log.info("reloaded", [("pipelines", pipelineDir)])
             return set
         } catch {

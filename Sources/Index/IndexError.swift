@@ -22,7 +22,9 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
         case let .newerVersion(path, found, supported):
             return "\(path) is index version \(found); this build supports up to \(supported). Upgrade nerved or rebuild the index."
         case let .noFTS5(v): return "SQLite \(v) was built without FTS5, which the index needs"
-        case let .database(op, e): return "\(op): \(e)"
+        case let .database(op, e):
+            if isDiskFull { return "\(op): the disk is full or a file size limit was reached (\(e)); nothing half-written is kept" }
+            return "\(op): \(e)"
         case let .integrity(problems): return "index integrity check failed: " + problems.joined(separator: "; ")
         case let .unknownPath(p): return "\(p) is not in the index"
         }
@@ -30,7 +32,8 @@ public enum IndexError: Error, CustomStringConvertible, Sendable {
 
     /// True when the underlying failure is a full disk or a file-size limit.
     public var isDiskFull: Bool {
-        if case let .database(_, e) = self { return e.isDiskFull || e.code == 10 }
+        // SQLITE_FULL, or SQLITE_IOERR_WRITE (778) as EFBIG from RLIMIT_FSIZE surfaces.
+        if case let .database(_, e) = self, case let .failure(code, ext, _, _) = e { return code == 13 || ext == 778 }
         return false
     }
 }

@@ -117,7 +117,13 @@ enum External {
             guard let type = s.kind.inputs.first(where: { $0.name == name })?.type, let codec = codecs[type] else { continue }
             payload[name] = .array(vals.map { codec.encode($0.value) })
         }
-        let reply = try context.callExternal(socket: socket, stage: s.id, inputs: payload)
+        var request = JSONObject()
+        request["stage"] = .string(s.id)
+        request["kind"] = .string(s.kind.name)
+        request["parameters"] = .object(JSONObject(s.config.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) }))
+        if let a = s.config.accept { request["accept"] = .double(a) }
+        request["inputs"] = .object(payload)
+        let reply = try context.callExternal(socket: socket, request: request)
         var out: StageOutputs = [:]
         for spec in s.kind.outputs {
             guard let v = reply[spec.name], let codec = codecs[spec.type] else { continue }

@@ -44,8 +44,9 @@ public protocol RunContext: AnyObject, Sendable {
     func value(_ key: String) -> (any Sendable)?
     /// Streams a notification to the client (progress, partial answer tokens).
     func emit(_ event: String, _ payload: JSONObject)
-    /// Calls an out-of-process stage over its socket.
-    func callExternal(socket: String, stage: String, inputs: JSONObject) throws -> JSON
+    /// Calls an out-of-process stage over its socket. `request` carries the stage's id, kind,
+    /// checked parameters and JSON-encoded inputs (the wire method `stage.run`'s params).
+    func callExternal(socket: String, request: JSONObject) throws -> JSON
 }
 
 /// A runnable stage, built once per (re)load from its checked configuration.

@@ -58,9 +58,14 @@ public struct StageKind: Sendable {
     public let inputs: [InputSpec]
     public let outputs: [OutputSpec]
     public let make: @Sendable (StageConfig) throws -> any Stage
+    /// For kinds that run in a worker process the daemon supervises when the stage names a
+    /// `socket`: the arguments of `nerved worker` for this stage (nil: the user runs the process).
+    public let worker: (@Sendable (StageConfig) -> [String])?
 
     public init(name: String, summary: String, pipelines: Set<String>, role: StageRole, parameters: [ParameterSpec] = [],
-                inputs: [InputSpec] = [], outputs: [OutputSpec] = [], make: @escaping @Sendable (StageConfig) throws -> any Stage) {
+                inputs: [InputSpec] = [], outputs: [OutputSpec] = [], worker: (@Sendable (StageConfig) -> [String])? = nil,
+                make: @escaping @Sendable (StageConfig) throws -> any Stage) {
+        self.worker = worker
         self.name = name
         self.summary = summary
         self.pipelines = pipelines
@@ -133,5 +138,33 @@ public struct StageConfig: Sendable {
         let p = string(name)
         if p.isEmpty || p.hasPrefix("/") { return p }
         return baseDirectory + "/" + p
+    }
+}
+
+extension ParameterValue {
+    /// The JSON form, as `stage.run` sends a stage's parameters to an external process.
+    public var json: JSON {
+        switch self {
+        case let .string(s): return .string(s)
+        case let .integer(n): return .int(Int64(n))
+        case let .float(d): return .double(d)
+        case let .boolean(b): return .bool(b)
+        case let .strings(a): return .array(a.map { .string($0) })
+        }
+    }
+
+    /// Back from JSON, checked against the declared type (external processes receive these).
+    public init?(_ j: JSON, as type: ParameterType) {
+        switch (type, j) {
+        case (.string, .string(let s)), (.choice, .string(let s)): self = .string(s)
+        case (.integer, _): guard let n = j.intValue else { return nil }; self = .integer(n)
+        case (.float, _): guard let d = j.doubleValue else { return nil }; self = .float(d)
+        case (.boolean, .bool(let b)): self = .boolean(b)
+        case (.strings, .array(let a)):
+            let s = a.compactMap(\.stringValue)
+            guard s.count == a.count else { return nil }
+            self = .strings(s)
+        default: return nil
+        }
     }
 }

@@ -21,6 +21,12 @@ public enum Signals {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// Ignores SIGXFSZ so writing past RLIMIT_FSIZE is an EFBIG error the index can report and
+    /// roll back, instead of killing the daemon.
+    public static func ignoreFileSizeLimit() {
+        signal(SIGXFSZ, SIG_IGN)
+    }
+
     /// Blocks `signals` in the calling thread; call before spawning threads so all inherit it.
     public static func block(_ signals: [Signal]) {
         var set = sigset_t()

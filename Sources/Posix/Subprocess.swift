@@ -84,3 +84,60 @@ public enum Subprocess {
         return SubprocessResult(status: code, timedOut: timedOut, truncated: truncated, stdout: out, stderr: err)
     }
 }
+
+/// A child process left running (workers the daemon supervises); its output goes to the
+/// daemon's own stdout/stderr so its log lines land in the same log.
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: Int32
+    public let argv: [String]
+
+    private init(pid: Int32, argv: [String]) {
+        self.pid = pid
+        self.argv = argv
+    }
+
+    /// Starts `argv` (argv[0] a path or a name on PATH) with stdin from /dev/null and the
+    /// default signal mask (our blocked SIGTERM/SIGHUP must not be inherited).
+    /// - Throws: `PosixError.syscall` when it cannot be started.
+    public static func start(_ argv: [String]) throws -> ChildProcess {
+        guard !argv.isEmpty else { throw PosixError.syscall(name: "posix_spawn", errno: EINVAL, subject: "empty command") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var cargs = argv.map { strdup($0) } + [nil]
+        defer { for p in cargs { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, &attr, &cargs, environ)
+        if rc != 0 { throw PosixError.syscall(name: "posix_spawn", errno: rc, subject: argv[0]) }
+        return ChildProcess(pid: pid, argv: argv)
+    }
+
+    /// Blocks until the child exits; returns its exit status (128 + signal when killed).
+    public func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            if errno != EINTR { return -1 }
+        }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    public func terminate() { _ = Glibc.kill(pid, SIGTERM) }
+    public func kill() { _ = Glibc.kill(pid, SIGKILL) }
+
+    /// This process's own executable, for starting workers of the same build.
+    public static var currentExecutable: String {
+        (try? FileSystem.realPath("/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -34,3 +34,13 @@ public enum StandardKinds {
         return r
     }
 }
+
+/// The kinds a `nerved worker` process can run for the daemon: those that need no index, only
+/// their own resources (the local model). The model-backed kinds register here as they land.
+public enum WorkerKinds {
+    public static func registry(model: String?, threads: Int?) throws -> Registry {
+        let r = Registry()
+        Codecs.register(into: r)
+        return r
+    }
+}

@@ -1,7 +1,9 @@
 // nerved: the Nerve daemon. Parses flags over etc/nerved.toml and runs the Daemon; exits 78 on
 // configuration or pipeline errors (sysexits EX_CONFIG), like `nginx -t` with --check.
 import Daemon
+import JSON
 import Posix
+import Stages
 
 let usage = """
 Usage: nerved --socket PATH --index DIR [--config FILE] [--pipelines DIR] [--socket-group NAME] [--log-level LEVEL]
@@ -26,6 +28,36 @@ SIGTERM and SIGINT finish in-flight requests, then exit.
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
+
+// `nerved worker --socket PATH [--model FILE] [--threads N] [--log-level L]`: the process the
+// daemon starts for out-of-process stages (the local model). Not meant to be run by hand, but can be.
+if args.first == "worker" {
+    var w: [String: String] = [:]
+    var k = 1
+    while k < args.count {
+        let a = args[k]
+        guard ["--socket", "--model", "--threads", "--log-level"].contains(a), k + 1 < args.count else {
+            Console.error("nerved worker: unknown or incomplete argument '\(a)'\nUsage: nerved worker --socket PATH [--model FILE] [--threads N]\n")
+            ProcessControl.exit(64)
+        }
+        w[String(a.dropFirst(2))] = args[k + 1]
+        k += 2
+    }
+    guard let socket = w["socket"] else {
+        Console.error("nerved worker: --socket PATH is required\n")
+        ProcessControl.exit(64)
+    }
+    let log = Logger(level: w["log-level"].flatMap { LogLevel(name: $0) } ?? .info)
+    do {
+        let registry = try WorkerKinds.registry(model: w["model"], threads: w["threads"].flatMap { Int($0) })
+        var info = JSONObject([("role", "worker")])
+        if let m = w["model"] { info["model"] = .string(m) }
+        ProcessControl.exit(WorkerMain.run(socket: socket, registry: registry, info: info, log: log))
+    } catch {
+        Console.error("nerved worker: \(error)\n")
+        ProcessControl.exit(78)
+    }
+}
 var flags: [String: String] = [:]
 var check = false
 var i = 0

@@ -2,6 +2,7 @@
 // `debug toml`, and the full daemon round trip with the `ask --json` contract.
 import JSON
 import Testing
+import Wire
 import TestSupport
 import Posix
 
@@ -102,5 +103,21 @@ import Posix
         let stop = try Binaries.run("nerve", ["--socket", sock, "stop"])
         #expect(stop.status == 0)
         #expect(daemon.wait() == 0)
+    }
+
+    @Test func workerProcessServesStatusAndStops() throws {
+        let dir = try Paths.temporaryDirectory()
+        defer { FileSystem.removeTree(dir) }
+        let sock = dir + "/w.sock"
+        let worker = try Binaries.start("nerved", ["worker", "--socket", sock])
+        defer { worker.terminate() }
+        try Binaries.waitFor(socket: sock)
+        let c = try WireClient(path: sock)
+        #expect(try c.call("status")["role"] == "worker")
+        _ = try c.call("shutdown")
+        c.close()
+        #expect(worker.wait() == 0)
+        let bad = try Binaries.run("nerved", ["worker"])
+        #expect(bad.status == 64 && bad.stderr.contains("--socket PATH is required"))
     }
 }

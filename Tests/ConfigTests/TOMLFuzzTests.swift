@@ -25,7 +25,7 @@ import Testing
         // Bytes that matter to the grammar, so mutations reach deep paths rather than just
         // producing "expected a key".
         let alphabet = Array("[]{}\"'=.,#\\\n\r\t 0123456789+-_:eExobTZ".utf8) + [0x00, 0x7F, 0xC3, 0xA9, 0xFF]
-        var rng = SplitMix64(seed: 0x70_4D_4C)
+        var rng = SeededRandom(seed: 0x70_4D_4C)
         var accepted = 0, rejected = 0
         for document in Self.corpus() {
             for _ in 0..<40 {
@@ -52,17 +52,7 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator (SplitMix64) so that a crash found here reproduces.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next(below bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Int(z % UInt64(bound))
-    }
+extension SeededRandom {
+    /// A value in 0..<bound (the same SplitMix64 stream the tests were written against).
+    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

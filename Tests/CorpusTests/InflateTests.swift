@@ -2,6 +2,7 @@
 // limits and lenient mode.
 import Corpus
 import Testing
+import TestSupport
 
 @Suite struct ChecksumTests {
     @Test func knownVectors() {

@@ -2,6 +2,7 @@
 // (MD5), FIPS-197 (AES), the RC4 test vectors, and ISO 32000-1's own LZW example (§7.4.4.2).
 import Corpus
 import Testing
+import TestSupport
 
 @Suite struct PDFCodecTests {
     static func hex(_ b: [UInt8]) -> String {

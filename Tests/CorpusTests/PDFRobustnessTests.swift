@@ -3,6 +3,7 @@
 import Corpus
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct PDFRobustnessTests {
     static let helloPage = "BT /F1 12 Tf 72 700 Td (Hello robust world) Tj ET"

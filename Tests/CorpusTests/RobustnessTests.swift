@@ -3,6 +3,7 @@
 import Corpus
 import Posix
 import Testing
+import TestSupport
 
 @Suite struct RobustnessTests {
     /// NERVE_FUZZ_SCALE=N multiplies the iteration counts (for a long local run).

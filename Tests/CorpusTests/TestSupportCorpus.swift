@@ -1,22 +1,10 @@
-// Helpers for the Corpus tests (SHA-256 comes from Corpus itself): a seeded random generator,
-// fixture loading, and a matcher that asserts a `CorpusError` case.
+// Helpers for the Corpus tests (SHA-256 comes from Corpus, seeded randomness from TestSupport):
+// fixture loading and a matcher that asserts a `CorpusError` case.
 import Corpus
 import Posix
 import Testing
 import TestSupport
 
-/// SplitMix64: a tiny deterministic generator so randomized tests replay exactly.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One stream from deflate-cases.txt.
 struct DeflateCase: CustomTestStringConvertible, Sendable {

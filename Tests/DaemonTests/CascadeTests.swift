@@ -8,9 +8,7 @@ import TestSupport
 
 @Suite struct CascadeTests {
     func pipelines(endpoint: String) throws -> String {
-        let dir = try Paths.temporaryDirectory("pipelines")
-        try FileSystem.writeAtomically(dir + "/ingest.toml", try FileSystem.read(Paths.packageRoot + "/pipelines/ingest.toml"))
-        try FileSystem.writeAtomically(dir + "/ask.toml", Array("""
+        try Paths.pipelineFolder(ask: """
         version = 1
         [[stage]]
         id = "question"
@@ -37,8 +35,7 @@ import TestSupport
         timeout_ms = 3000
         accept = 0.5
 
-        """.utf8))
-        return dir
+        """)
     }
 
     @Test func lowConfidenceEscalatesToTheFrontierAndFailuresFallBack() throws {

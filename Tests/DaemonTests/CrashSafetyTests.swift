@@ -20,7 +20,7 @@ import Wire
             let body = (0..<(5 + i % 40)).map { "Paragraph \($0) of document \(i) mentions topic \(i % 97) and item \($0 * i)." }
             try FileSystem.writeAtomically(folder + "/doc\(i).md", Array(("# Document \(i)\n\n" + body.joined(separator: "\n\n")).utf8))
         }
-        var rng = SeededGenerator(seed: 0xC0FFEE)
+        var rng = SeededRandom(seed: 0xC0FFEE)
         let sock = dir + "/n.sock"
         let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines", "--log-level", "error"]
         var committedBefore = 0
@@ -52,15 +52,41 @@ import Wire
     }
 }
 
-/// SplitMix64: deterministic randomness so a failing round replays exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+extension CrashSafetyTests {
+    @Test func killNineWhileAnsweringLosesNothing() throws {
+        let dir = try Paths.temporaryDirectory("nerve-crash-ask")
+        defer { FileSystem.removeTree(dir) }
+        let docs = dir + "/docs"
+        try FileSystem.makeDirectories(docs)
+        for i in 0..<200 {
+            try FileSystem.writeAtomically(docs + "/d\(i).md", Array("# Doc \(i)\n\nItem \(i) is stored in aisle \(i % 17) beside box \(i * 3).".utf8))
+        }
+        let sock = dir + "/n.sock"
+        let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines", "--log-level", "error"]
+        var d = try Binaries.start("nerved", args)
+        try Binaries.waitFor(socket: sock)
+        _ = try WireClient(path: sock).call("ingest", ["path": .string(docs)])
+        var rng = SeededRandom(seed: 42)
+        for _ in 0..<4 {
+            // Several askers in flight when the daemon dies.
+            for k in 0..<4 {
+                try? Threads.spawn(name: "asker") {
+                    guard let c = try? WireClient(path: sock) else { return }
+                    for q in 0..<1000 { _ = try? c.call("ask", ["question": .string("Where is item \(q * 7 + k)?")]) }
+                }
+            }
+            Threads.sleep(ms: Int.random(in: 50...300, using: &rng))
+            d.kill()
+            let store = try IndexStore(directory: dir + "/index")
+            #expect(try store.integrityProblems().isEmpty)
+            #expect(try store.read { try $0.status() }.documents == 200)
+            try? FileSystem.remove(sock)
+            d = try Binaries.start("nerved", args)
+            try Binaries.waitFor(socket: sock)
+        }
+        let a = try WireClient(path: sock).call("ask", ["question": "Where is item 5 stored?"])
+        #expect(a["answer"]?.stringValue?.contains("aisle 5") == true)
+        d.terminate()
     }
 }
+

@@ -121,7 +121,7 @@ enum GGUFCorruption: String, CaseIterable, CustomTestStringConvertible {
 
     @Test func randomMutationsNeverCrash() throws {
         let full = try FileSystem.read(Paths.fixtures + "/gguf/pywritten.gguf")
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         var accepted = 0
         for _ in 0..<3000 {
             var b = full
@@ -137,15 +137,3 @@ enum GGUFCorruption: String, CaseIterable, CustomTestStringConvertible {
     }
 }
 
-/// A tiny deterministic generator (tests must not depend on the system's randomness).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -11,7 +11,7 @@ final class ToyContext: RunContext, @unchecked Sendable {
     var events: [String] = []
     func value(_ key: String) -> (any Sendable)? { values[key] }
     func emit(_ event: String, _ payload: JSONObject) { events.append(event) }
-    func callExternal(socket: String, stage: String, inputs: JSONObject) throws -> JSON { .object(JSONObject()) }
+    func callExternal(socket: String, request: JSONObject) throws -> JSON { .object(JSONObject()) }
 }
 
 struct Fail: Error, CustomStringConvertible { var description: String { "toy failure" } }

@@ -41,9 +41,10 @@ public enum Binaries {
         public func wait() -> Int32 { process.waitUntilExit(); return process.terminationStatus }
     }
 
+    /// Starts one of our binaries by name, or any program by absolute path.
     public static func start(_ name: String, _ args: [String]) throws -> Running {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: folder + "/" + name)
+        p.executableURL = URL(fileURLWithPath: name.hasPrefix("/") ? name : folder + "/" + name)
         p.arguments = args
         p.standardError = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice

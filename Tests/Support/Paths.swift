@@ -34,3 +34,14 @@ public enum Paths {
         try FileSystem.makeTemporaryDirectory(prefix: prefix)
     }
 }
+
+extension Paths {
+    /// A temporary pipelines folder with the repository's ingest.toml and the given ask.toml,
+    /// for tests of one ask pipeline; the caller removes it.
+    public static func pipelineFolder(ask: String) throws -> String {
+        let dir = try temporaryDirectory("pipelines")
+        try FileSystem.writeAtomically(dir + "/ingest.toml", try FileSystem.read(packageRoot + "/pipelines/ingest.toml"))
+        try FileSystem.writeAtomically(dir + "/ask.toml", Array(ask.utf8))
+        return dir
+    }
+}

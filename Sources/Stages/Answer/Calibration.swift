@@ -14,7 +14,7 @@ public struct Calibration: Sendable, Equatable {
 
     /// Hand-set starting weights: coverage and phrase evidence dominate; used until a fitted
     /// calibration file is configured.
-    public static let `default` = Calibration(weights: [4.0, 1.5, 1.0, 0.8, 0.5, 0.8, 1.5, 1.0], bias: -5.0)
+    public static let `default` = Calibration(weights: [4.0, 1.5, 1.0, 0.8, 0.5, 0.8, 1.5, 1.0, 0.8], bias: -5.0)
 
     public func probability(_ f: AnswerFeatures) -> Double {
         var z = bias

@@ -47,9 +47,12 @@ public struct AnswerFeatures: Sendable, Equatable {
     public var phraseMatch: Double
     /// How much better this sentence scored than the best sentence from another passage.
     public var sentenceMargin: Double
+    /// 1 when a "how many X" question meets "<number> X" in the sentence.
+    public var unitMatch: Double
 
-    public var vector: [Double] { [coverage, contextCoverage, termRecall, typeMatch, rankPrior, margin, phraseMatch, sentenceMargin] }
-    public static let names = ["coverage", "context_coverage", "term_recall", "type_match", "rank_prior", "margin", "phrase_match", "sentence_margin"]
+    public var vector: [Double] { [coverage, contextCoverage, termRecall, typeMatch, rankPrior, margin, phraseMatch, sentenceMargin, unitMatch] }
+    public static let names = ["coverage", "context_coverage", "term_recall", "type_match", "rank_prior", "margin", "phrase_match",
+                               "sentence_margin", "unit_match"]
 }
 
 public struct ExtractiveAnswerer: Sendable {
@@ -89,6 +92,7 @@ public struct ExtractiveAnswerer: Sendable {
         }
         let totalIDF = qTerms.reduce(0) { $0 + (idf[$1] ?? 0) }
         let qType = QuestionType.classify(question)
+        let unit = QuantityUnit.of(question)
         let qSequence = Analyzer.terms(question)
         let margin = hits.count > 1 && hits[0].score > 0 ? max(0, (hits[0].score - hits[1].score) / hits[0].score) : 1
 
@@ -108,9 +112,11 @@ public struct ExtractiveAnswerer: Sendable {
                 let recall = Double(qTerms.filter(own.contains).count) / Double(qTerms.count)
                 let typeMatch = qType.matches(s) ? 1.0 : 0.0
                 let phrase = Self.longestOrderedRun(qSequence, in: sequences[k])
+                let unitMatch = unit?.matches(Analyzer.tokens(s)) ?? 0
                 let f = AnswerFeatures(coverage: cov, contextCoverage: ctx, termRecall: recall, typeMatch: typeMatch,
-                                       rankPrior: 1 / Double(1 + h), margin: margin, phraseMatch: phrase, sentenceMargin: 0)
-                let score = 2.0 * cov + 0.8 * ctx + 0.5 * typeMatch + 0.4 * f.rankPrior + 0.6 * phrase
+                                       rankPrior: 1 / Double(1 + h), margin: margin, phraseMatch: phrase, sentenceMargin: 0,
+                                       unitMatch: unitMatch)
+                let score = 2.0 * cov + 0.8 * ctx + 0.5 * typeMatch + 0.4 * f.rankPrior + 0.6 * phrase + 1.0 * unitMatch
                 candidates.append(Candidate(hit: h, sentence: k, text: s, score: score, features: f))
             }
         }

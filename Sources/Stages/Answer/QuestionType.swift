@@ -1,6 +1,8 @@
 // What a question asks for, from its wh-word, and whether a sentence holds that kind of thing:
 // numbers for quantities and dates, capitalised names for people and places.
 
+import Index
+
 public enum QuestionType: Sendable, Equatable {
     case quantity, time, person, place, other
 
@@ -44,4 +46,42 @@ public enum QuestionType: Sendable, Equatable {
         case .other: return true
         }
     }
+}
+
+/// The unit a quantity question counts ("how many weeks" → week; "how long" → any time unit),
+/// and whether a sentence states a number of it ("12 weeks", "twelve weeks").
+public struct QuantityUnit: Sendable, Equatable {
+    /// Stemmed unit terms any of which may follow the number.
+    public let stems: Set<String>
+
+    static let timeUnits: Set<String> = ["second", "minut", "hour", "day", "week", "month", "year", "decad", "centuri"]
+
+    public static func of(_ question: String) -> QuantityUnit? {
+        let words = Analyzer.tokens(question)
+        guard let i = words.firstIndex(where: { $0 == "how" }), i + 1 < words.count else { return nil }
+        switch words[i + 1] {
+        case "many", "much":
+            // "how many weeks of leave": the unit is the next content word.
+            guard let unit = words.dropFirst(i + 2).first(where: { !Analyzer.stopwords.contains($0) }) else { return nil }
+            return QuantityUnit(stems: [PorterStemmer.stem(unit)])
+        case "long", "often": return QuantityUnit(stems: timeUnits)
+        case "old": return QuantityUnit(stems: ["year", "month", "week", "day"])
+        default: return nil
+        }
+    }
+
+    /// 1 when a number is followed, within two words, by one of the unit stems.
+    public func matches(_ sentenceTokens: [String]) -> Double {
+        for (k, t) in sentenceTokens.enumerated() where t.first?.isNumber == true || QuestionType.isNumberWord(t) {
+            for j in (k + 1)..<min(k + 3, sentenceTokens.count) where stems.contains(PorterStemmer.stem(sentenceTokens[j])) { return 1 }
+        }
+        return 0
+    }
+}
+
+extension QuestionType {
+    static func isNumberWord(_ w: String) -> Bool { numberWordsList.contains(w) }
+    private static let numberWordsList: Set<String> = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                                                       "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty",
+                                                       "hundred", "thousand", "million", "billion", "dozen", "half", "several"]
 }

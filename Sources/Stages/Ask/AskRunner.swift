@@ -6,13 +6,21 @@ import JSON
 import Pipeline
 import Posix
 
+/// Calls a stage running in another process (`socket = ...`): the daemon provides it, since
+/// this module knows nothing of sockets. Notifications from the process (streamed tokens) are
+/// passed to `onEvent`.
+public typealias ExternalCaller = @Sendable (_ socket: String, _ request: JSONObject,
+                                             _ onEvent: @escaping @Sendable (String, JSONObject) -> Void) throws -> JSON
+
 public final class AskRunner: @unchecked Sendable {
     let env: StageEnvironment
     let pipeline: LinkedPipeline
+    let external: ExternalCaller?
 
-    public init(env: StageEnvironment, pipeline: LinkedPipeline) {
+    public init(env: StageEnvironment, pipeline: LinkedPipeline, external: ExternalCaller? = nil) {
         self.env = env
         self.pipeline = pipeline
+        self.external = external
     }
 
     /// Runs the pipeline. `emit` streams notifications (partial answers) to the asker.
@@ -27,7 +35,7 @@ public final class AskRunner: @unchecked Sendable {
         if chunks == 0 {
             throw StagesError.noIndex(reason: "the index is empty; run `nerve ingest DIR` first")
         }
-        let context = AskContext(question: question, viewer: viewer, emit: emit)
+        let context = AskContext(question: question, viewer: viewer, emit: emit, external: external)
         let result = Executor.run(pipeline, context: context)
         let totalMs = (ContinuousClock.now - start).milliseconds
 
@@ -103,11 +111,13 @@ final class AskContext: RunContext, @unchecked Sendable {
     let question: String
     let viewer: Viewer?
     let emitter: @Sendable (String, JSONObject) -> Void
+    let external: ExternalCaller?
 
-    init(question: String, viewer: Viewer?, emit: @escaping @Sendable (String, JSONObject) -> Void) {
+    init(question: String, viewer: Viewer?, emit: @escaping @Sendable (String, JSONObject) -> Void, external: ExternalCaller?) {
         self.question = question
         self.viewer = viewer
         self.emitter = emit
+        self.external = external
     }
 
     func value(_ key: String) -> (any Sendable)? {
@@ -120,7 +130,13 @@ final class AskContext: RunContext, @unchecked Sendable {
 
     func emit(_ event: String, _ payload: JSONObject) { emitter(event, payload) }
 
-    func callExternal(socket: String, stage: String, inputs: JSONObject) throws -> JSON {
-        throw StagesError.command(command: socket, reason: "external stages are not wired yet")
+    func callExternal(socket: String, request: JSONObject) throws -> JSON {
+        guard let external else { throw StagesError.command(command: socket, reason: "no way to reach external stages here") }
+        // The remote stage must see the same question and asker (access control travels too).
+        var r = request
+        var ctx = JSONObject([("question", .string(question))])
+        if let viewer { ctx["viewer"] = .object(["uid": .int(Int64(viewer.uid)), "gids": .array(viewer.gids.map { .int(Int64($0)) })]) }
+        r["context"] = .object(ctx)
+        return try external(socket, r, emitter)
     }
 }

@@ -244,7 +244,7 @@ final class IngestContext: RunContext, @unchecked Sendable {
 
     func emit(_ event: String, _ payload: JSONObject) {}
 
-    func callExternal(socket: String, stage: String, inputs: JSONObject) throws -> JSON {
+    func callExternal(socket: String, request: JSONObject) throws -> JSON {
         throw StagesError.command(command: socket, reason: "external stages are not available during ingest yet")
     }
 }

@@ -39,7 +39,7 @@ enum IngestKinds {
             MarkupFormats.html,
             MarkupFormats.xml,
             .pdf,
-        ] + DataFormats.specs
+        ] + DataFormats.specs + OfficeFormats.specs
     }
 
     static func register(into r: Registry, _ env: StageEnvironment) {

@@ -1,0 +1,33 @@
+// `nerved worker`: a process that serves `stage.run` for the stages the daemon runs out of
+// process (the local model), on its own socket, until SIGTERM or `shutdown`.
+import JSON
+import Pipeline
+import Posix
+import Stages
+import Wire
+
+public enum WorkerMain {
+    /// Serves `registry`'s kinds at `socket`; returns the exit status.
+    public static func run(socket: String, registry: Registry, info: JSONObject, log: Logger) -> Int32 {
+        Signals.ignoreBrokenPipe()
+        Signals.block([.hangup, .terminate, .interrupt])
+        let handler = StageServer(registry: registry, log: log) {
+            var o = info
+            o["pid"] = .int(Int64(Identity.processID))
+            o["rss_bytes"] = .int(Int64(Identity.residentBytes()))
+            return o
+        }
+        handler.onShutdown = { try? Signals.send(.terminate, to: Identity.processID) }
+        var opts = ServerOptions(path: socket)
+        opts.maxLineBytes = 64 << 20
+        let server = Server(options: opts, handler: handler, log: { [log] in log.debug("worker-conn", [("event", $0)]) })
+        do { try server.start() } catch {
+            log.error("worker-listen-failed", [("socket", socket), ("reason", "\(error)")])
+            return 74
+        }
+        log.info("worker-ready", [("pid", Identity.processID), ("socket", socket), ("kinds", registry.kinds.keys.sorted().joined(separator: ","))])
+        _ = Signals.wait([.terminate, .interrupt, .hangup])
+        server.drain(timeoutMs: 5000)
+        return 0
+    }
+}

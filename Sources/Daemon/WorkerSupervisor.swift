@@ -1,0 +1,111 @@
+// Starts and supervises the worker processes the ask pipeline's out-of-process stages need (the
+// local model runs in `nerved worker`, so a model crash or out-of-memory kill never takes the
+// daemon down): restart with backoff when one dies, reconcile on reload, stop on shutdown.
+import Pipeline
+import Posix
+
+final class WorkerSupervisor: @unchecked Sendable {
+    struct Spec: Equatable {
+        let socket: String
+        let argv: [String]
+    }
+
+    private let log: Logger
+    private let lock = PthreadMutex()
+    private var running: [String: Worker] = [:]   // by socket
+
+    init(log: Logger) { self.log = log }
+
+    /// The workers a pipeline needs: stages with a `socket` whose kind runs in a supervised worker.
+    static func specs(_ p: LinkedPipeline) -> [Spec] {
+        p.stages.compactMap { s in
+            guard let socket = s.config.socket, let args = s.kind.worker?(s.config) else { return nil }
+            return Spec(socket: socket, argv: [ChildProcess.currentExecutable, "worker", "--socket", socket] + args)
+        }
+    }
+
+    /// Makes the running workers match `specs`: stops the ones no longer wanted, starts new ones.
+    func reconcile(_ specs: [Spec]) {
+        let wanted = Dictionary(specs.map { ($0.socket, $0) }, uniquingKeysWith: { a, _ in a })
+        let (stale, missing): ([Worker], [Spec]) = lock.withLock {
+            let stale = running.filter { wanted[$0.key] != $0.value.spec }.map(\.value)
+            for w in stale { running.removeValue(forKey: w.spec.socket) }
+            let missing = wanted.values.filter { running[$0.socket] == nil }
+            return (stale, missing)
+        }
+        for w in stale { w.stop() }
+        for spec in missing {
+            let w = Worker(spec: spec, log: log)
+            lock.withLock { running[spec.socket] = w }
+            w.start()
+        }
+    }
+
+    func stopAll() {
+        let all = lock.withLock { () -> [Worker] in
+            defer { running = [:] }
+            return Array(running.values)
+        }
+        for w in all { w.stop() }
+    }
+
+    var status: [(socket: String, pid: Int32?, restarts: Int)] {
+        lock.withLock { running.values.map { ($0.spec.socket, $0.pid, $0.restarts) } }
+    }
+}
+
+/// One supervised worker: a thread that starts it, waits for it, and restarts it with backoff.
+final class Worker: @unchecked Sendable {
+    let spec: WorkerSupervisor.Spec
+    private let log: Logger
+    private let lock = PthreadMutex()
+    private var child: ChildProcess?
+    private var stopping = false
+    private(set) var restarts = 0
+
+    init(spec: WorkerSupervisor.Spec, log: Logger) {
+        self.spec = spec
+        self.log = log
+    }
+
+    var pid: Int32? { lock.withLock { child?.pid } }
+
+    func start() {
+        do { try Threads.spawn(name: "worker") { [self] in loop() } } catch {
+            log.error("worker-thread", [("socket", spec.socket), ("reason", "\(error)")])
+        }
+    }
+
+    private func loop() {
+        var backoffMs = 500
+        while !lock.withLock({ stopping }) {
+            let started = ContinuousClock.now
+            let c: ChildProcess
+            do { c = try ChildProcess.start(spec.argv) } catch {
+                log.error("worker-start-failed", [("socket", spec.socket), ("reason", "\(error)")])
+                Threads.sleep(ms: backoffMs)
+                backoffMs = min(backoffMs * 2, 30_000)
+                continue
+            }
+            lock.withLock { child = c }
+            log.info("worker-started", [("pid", c.pid), ("socket", spec.socket)])
+            let status = c.wait()
+            lock.withLock { child = nil }
+            if lock.withLock({ stopping }) { break }
+            restarts += 1
+            // A worker that ran a while gets a fresh backoff; one that dies at once waits longer each time.
+            if ContinuousClock.now - started > .seconds(60) { backoffMs = 500 }
+            log.warning("worker-exited", [("pid", c.pid), ("status", status), ("socket", spec.socket), ("restart_in_ms", backoffMs)])
+            Threads.sleep(ms: backoffMs)
+            backoffMs = min(backoffMs * 2, 30_000)
+        }
+    }
+
+    func stop() {
+        let c: ChildProcess? = lock.withLock {
+            stopping = true
+            return child
+        }
+        c?.terminate()
+    }
+}
