@@ -3,6 +3,7 @@
 // repackaged). Each must extract or throw a CorpusError, and fast: no crash, no hang.
 import Corpus
 import Testing
+import TestSupport
 
 @Suite struct OfficeMutationTests {
     /// Tokens that stress the readers' assumptions: spans, repeats and references far out of
