@@ -59,7 +59,9 @@ public final class Daemon: @unchecked Sendable {
         do { store = try IndexStore(directory: config.index) } catch {
             throw DaemonError.index(reason: "\(error)")
         }
-        let env = StageEnvironment(index: store, log: { [log] in log.info("stage", [("message", $0)]) })
+        let env = StageEnvironment(index: store, maxFileBytes: Int64(config.maxFileBytes),
+                                   decodeLimits: DecodeLimits(maxRatio: config.maxDecompressionRatio),
+                                   log: { [log] in log.info("stage", [("message", $0)]) })
         let registry = StandardKinds.registry(env)
         let set: PipelineSet
         do { set = try PipelineSet.load(dir: config.pipelines, registry: registry) } catch let e as PipelineError {

@@ -5,13 +5,18 @@ import Pipeline
 
 public final class StageEnvironment: @unchecked Sendable {
     public let index: IndexStore
-    /// Largest file ingest will read, in bytes.
+    /// Largest file ingest will read, in bytes (etc/nerved.toml `max_file_bytes`): a ceiling over
+    /// the walk stage's own `max_file_bytes`, so a pipeline can lower it but not raise it.
     public var maxFileBytes: Int64
+    /// Decoding bounds handed to every extractor (etc/nerved.toml `max_decompression_ratio`).
+    public var decodeLimits: DecodeLimits
     public let log: @Sendable (String) -> Void
 
-    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, decodeLimits: DecodeLimits = .standard,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.index = index
         self.maxFileBytes = maxFileBytes
+        self.decodeLimits = decodeLimits
         self.log = log
     }
 }
