@@ -23,4 +23,24 @@ import TestSupport
             _ = try? file.metadata.floats(key)
         }
     }
+
+    /// The gguf target's first finding: a tensor with a zero dimension is empty, so it fits any
+    /// file, but its other dimensions overflowed `rowBytes` or `rowCount` when a loader asked.
+    @Test(arguments: [[Int64(0), 1 << 40, 1 << 40], [1 << 62, 0], [0, 1 << 62, 4]])
+    func emptyTensorWithHugeDimensionsIsRefused(_ dims: [Int64]) {
+        var raw = RawGGUF()
+        raw.tensors = [RawTensor(name: "e", dims: dims, type: 0, offset: 0)]
+        #expect(throws: GGUFError.tensorTooLarge(tensor: "e", dims: dims.map { Int($0) })) {
+            try GGUFFile(copying: raw.bytes())
+        }
+    }
+
+    /// An empty tensor with sane dimensions still opens, with no rows of no bytes.
+    @Test func emptyTensorWithSmallDimensionsOpens() throws {
+        var raw = RawGGUF()
+        raw.tensors = [RawTensor(name: "e", dims: [8, 0], type: 0, offset: 0)]
+        let file = try GGUFFile(copying: raw.bytes())
+        let info = try #require(file.tensors.first)
+        #expect((info.elementCount, info.byteCount, info.rowCount, info.rowBytes) == (0, 0, 0, 32))
+    }
 }
