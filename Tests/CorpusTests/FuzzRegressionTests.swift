@@ -42,6 +42,23 @@ import TestSupport
         }
     }
 
+    @Test(arguments: FuzzFixtures.names("office"))
+    func office(_ name: String) throws {
+        try Self.run("office", name) { all in
+            guard let kind = all.first else { return }
+            let package = Array(all.dropFirst())
+            let document: Document?
+            switch kind % 5 {
+            case 0: document = try? DOCXExtractor.extract(package)
+            case 1: document = try? PPTXExtractor.extract(package)
+            case 2: document = try? XLSXExtractor.extract(package)
+            case 3: document = try? ODFExtractor.extract(package)
+            default: document = try? EPUBExtractor.extract(package)
+            }
+            if let document { _ = Chunker.chunk(document, options: Self.chunking) }
+        }
+    }
+
     @Test(arguments: FuzzFixtures.names("pdf"))
     func pdf(_ name: String) throws {
         try Self.run("pdf", name) { bytes in
