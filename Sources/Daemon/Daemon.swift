@@ -68,7 +68,9 @@ public final class Daemon: @unchecked Sendable {
             }
             embedding = m
         }
-        let env = StageEnvironment(index: store, embedding: embedding, log: { [log] in log.info("stage", [("message", $0)]) })
+        let env = StageEnvironment(index: store, maxFileBytes: Int64(config.maxFileBytes),
+                                   decodeLimits: DecodeLimits(maxRatio: config.maxDecompressionRatio), embedding: embedding,
+                                   log: { [log] in log.info("stage", [("message", $0)]) })
         let registry = StandardKinds.registry(env)
         let set: PipelineSet
         do { set = try PipelineSet.load(dir: config.pipelines, registry: registry) } catch let e as PipelineError {

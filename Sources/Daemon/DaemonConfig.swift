@@ -14,6 +14,13 @@ public struct DaemonConfig: Sendable {
     public var socketGroup: String?
     public var logLevel: LogLevel = .info
     public var maxRequestBytes = 1 << 20
+    /// Longest question `ask` accepts, in characters (grapheme clusters), after trimming.
+    public var maxQuestionChars = 4096
+    /// Largest file ingest reads; larger ones are skipped and reported. A ceiling over the walk
+    /// stage's `max_file_bytes` in pipelines/ingest.toml.
+    public var maxFileBytes = 64 << 20
+    /// Largest decompressed / compressed ratio of one PDF stream or ZIP entry (zip bombs).
+    public var maxDecompressionRatio = 200
     public var maxConnections = 256
     public var maxConcurrentAsks = 4
     public var maxQueuedAsks = 64
@@ -37,6 +44,10 @@ public struct DaemonConfig: Sendable {
         ParameterSpec("socket_group", .string, default: .string(""), "group allowed to connect (socket becomes 0660)"),
         ParameterSpec("log_level", .choice(["debug", "info", "warning", "error"]), default: .string("info"), "least severe level logged"),
         ParameterSpec("max_request_bytes", .integer(1024...(1 << 30)), default: .integer(1 << 20), "longest request line accepted"),
+        ParameterSpec("max_question_chars", .integer(1...(1 << 20)), default: .integer(4096), "longest question ask accepts (characters)"),
+        ParameterSpec("max_file_bytes", .integer(1...(1 << 40)), default: .integer(64 << 20), "larger files are skipped by ingest"),
+        ParameterSpec("max_decompression_ratio", .integer(1...1_000_000), default: .integer(200),
+                      "decompressed/compressed ratio above which a PDF stream or ZIP entry is refused"),
         ParameterSpec("max_connections", .integer(1...100_000), default: .integer(256), "simultaneous client connections"),
         ParameterSpec("max_concurrent_asks", .integer(1...1024), default: .integer(4), "questions answered at once"),
         ParameterSpec("max_queued_asks", .integer(0...100_000), default: .integer(64), "questions waiting before EBUSY"),
@@ -78,6 +89,9 @@ public struct DaemonConfig: Sendable {
         if case let .string(s)? = v["socket_group"] { socketGroup = s.isEmpty ? nil : s }
         if case let .string(s)? = v["log_level"], let l = LogLevel(name: s) { logLevel = l }
         if case let .integer(n)? = v["max_request_bytes"] { maxRequestBytes = n }
+        if case let .integer(n)? = v["max_question_chars"] { maxQuestionChars = n }
+        if case let .integer(n)? = v["max_file_bytes"] { maxFileBytes = n }
+        if case let .integer(n)? = v["max_decompression_ratio"] { maxDecompressionRatio = n }
         if case let .integer(n)? = v["max_connections"] { maxConnections = n }
         if case let .integer(n)? = v["max_concurrent_asks"] { maxConcurrentAsks = n }
         if case let .integer(n)? = v["max_queued_asks"] { maxQueuedAsks = n }
@@ -86,6 +100,23 @@ public struct DaemonConfig: Sendable {
         if case let .strings(s)? = v["watch"] { watch = s }
         if case let .string(s)? = v["embedding_model"] { embeddingModel = s }
         if case let .integer(n)? = v["embedding_threads"] { embeddingThreads = n }
+    }
+
+    /// The integer keys a command-line flag may set (`--max-file-bytes N` sets `max_file_bytes`).
+    public static let flagKeys = ["max_request_bytes", "max_question_chars", "max_file_bytes", "max_decompression_ratio", "max_connections"]
+
+    /// Sets integer key `key` from a flag's text, checked against the key's bounds like the file.
+    /// - Throws: `DaemonError.config` naming the flag when the text is not an integer in range.
+    public mutating func set(flag key: String, _ text: String) throws {
+        let flag = "--" + key.replacing("_", with: "-")
+        guard let spec = Self.keys.first(where: { $0.name == key }), case let .integer(range) = spec.type else {
+            throw DaemonError.config(diagnostics: [Diagnostic(.error, file: "command line", at: nil, "\(flag) is not a setting")])
+        }
+        guard let n = Int(text.replacing("_", with: "")), range.contains(n) else {
+            throw DaemonError.config(diagnostics: [Diagnostic(
+                .error, file: "command line", at: nil, "\(flag) must be an integer in \(range.lowerBound)...\(range.upperBound), found '\(text)'")])
+        }
+        apply([key: .integer(n)])
     }
 
     /// Absolute paths, resolved against the working directory.

@@ -28,7 +28,8 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
     private let watcherLock = PthreadMutex()
     var info: JSONObject = JSONObject()
 
-    public static let maxQuestionCharacters = 4096
+    /// Longest question accepted (etc/nerved.toml `max_question_chars`).
+    let maxQuestionChars: Int
 
     init(env: StageEnvironment, registry: Registry, pipelines: PipelineSet, pipelineDir: String, log: Logger, config: DaemonConfig) {
         self.env = env
@@ -38,6 +39,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         self.log = log
         self.asks = Admission(name: "ask", running: config.maxConcurrentAsks, waiting: config.maxQueuedAsks)
         self.ingests = Admission(name: "ingest", running: 1, waiting: config.maxQueuedIngests)
+        self.maxQuestionChars = config.maxQuestionChars
     }
 
     public func handle(_ request: Request, context: RequestContext) throws -> JSON {
@@ -92,8 +94,9 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         let explain = try params.optionalBool("explain") ?? false
         let question = try params.string("question").trimmingCharacters()
         guard !question.isEmpty else { throw WireError.failure(.EPARAMS, "ask: the question is empty") }
-        guard question.count <= Self.maxQuestionCharacters else {
-            throw WireError.failure(.ETOOBIG, "ask: the question is \(question.count) characters; the limit is \(Self.maxQuestionCharacters)")
+        guard question.count <= maxQuestionChars else {
+            throw WireError.failure(.ETOOBIG, "ask: the question is \(question.count) characters; the limit is \(maxQuestionChars)",
+                                    JSONObject([("limit", .int(Int64(maxQuestionChars)))]))
         }
         if stopping.isSet { throw WireError.failure(.ESHUTDOWN, "nerved is shutting down") }
         let runner = AskRunner(env: env, pipeline: pipelines.snapshot.ask, external: ExternalStages.caller)
@@ -241,7 +244,11 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
 
     func stats(_ params: Params) throws -> JSON {
         try params.allowOnly(["since_hours"])
-        let hours = try params.optionalDouble("since_hours") ?? 24 * 365 * 100
+        // Clamped to 0...100 years before converting: any finite JSON number arrives here, and
+        // Int64(hours * 3.6e12) traps once hours passes about 2.5 million, a one-line crash of the
+        // daemon (seen while triaging the json fuzzer's 1e400 finding). 100 years means "all".
+        let all = 24.0 * 365 * 100
+        let hours = min(max(try params.optionalDouble("since_hours") ?? all, 0), all)
         let since = WallClock.nanoseconds() - Int64(hours * 3_600_000_000_000)
         let log = try env.index.read { try $0.queryLog(sinceNs: max(0, since)) }
         return Stats.compute(log, frontier: pipelines.snapshot.ask.first(kind: "answer.frontier"))

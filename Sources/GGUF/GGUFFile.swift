@@ -174,18 +174,23 @@ public final class GGUFFile: @unchecked Sendable {
         }
         let offset = try c.read(UInt64.self, "data offset of '\(name)'")
 
-        var elements = 1
+        // The product is taken with zero dimensions counted as 1: a zero makes the tensor empty
+        // (so it fits any file), but TensorInfo's rowCount and rowBytes multiply the other
+        // dimensions on their own, and [0, 2^40, 2^40] or [2^62, 0] would overflow there.
+        // Found by the gguf fuzz target.
+        var bound = 1
         for d in dims {
-            let (p, overflow) = elements.multipliedReportingOverflow(by: d)
+            let (p, overflow) = bound.multipliedReportingOverflow(by: max(d, 1))
             if overflow { throw GGUFError.tensorTooLarge(tensor: name, dims: dims) }
-            elements = p
+            bound = p
         }
+        let elements = dims.contains(0) ? 0 : bound
         let rowLength = dims.first ?? 1
         if rowLength % type.blockSize != 0 {
             throw GGUFError.rowNotBlockAligned(tensor: name, rowLength: rowLength,
                                                blockSize: type.blockSize, type: type.name)
         }
-        guard let byteCount = type.byteCount(elements: elements) else {
+        guard let byteCount = type.byteCount(elements: elements), type.byteCount(elements: rowLength) != nil else {
             throw GGUFError.tensorTooLarge(tensor: name, dims: dims)
         }
         if offset % UInt64(alignment) != 0 {

@@ -223,6 +223,10 @@ struct JSONParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
         if isInteger, let n = Int64(text) { return .int(n) }
         guard let d = Double(text) else { throw JSONError.invalidNumber(offset: start) }
+        // Double("1e400") is infinity. JSON has no infinity (the writer emits null for it) and
+        // callers convert numbers to Int or Int64, which traps on infinity, so the value is
+        // refused here, as RFC 8259 section 6 allows. Found by the json fuzz target.
+        guard d.isFinite else { throw JSONError.numberOutOfRange(offset: start) }
         return .double(d)
     }
 }

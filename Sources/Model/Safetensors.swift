@@ -35,28 +35,45 @@ public struct SafetensorsTensor: Sendable, Equatable {
     public var elementCount: Int { byteCount / dtype.size }
 }
 
-/// A mapped `.safetensors` file. The map lives as long as this object; views returned by
-/// `bytes(_:)` are valid only that long.
+/// A mapped (or copied) `.safetensors` file. The bytes live as long as this object; views
+/// returned by `bytes(_:)` are valid only that long.
 public final class Safetensors: @unchecked Sendable {
     /// A header longer than this is refused before it is parsed. The format's own reference
     /// implementation caps it at 100 MB; real headers are kilobytes (all-MiniLM-L6-v2: 11 KB).
     public static let headerLimit = 100 << 20
 
-    /// The mapped file.
+    /// The mapped file (or the name given to bytes read from memory), as errors report it.
     public let path: String
     /// Tensors in header order.
     public let tensors: [SafetensorsTensor]
     private let byName: [String: Int]
-    private let file: MappedFile
+    /// The whole file; kept valid by `owner`.
+    private let fileBytes: UnsafeRawBufferPointer
+    /// The `MappedFile` or `OwnedCopy` holding `bytes`.
+    private let owner: AnyObject
 
     /// Maps and validates `path`.
     /// - Throws: `ModelError.io`, `.truncatedHeader`, `.headerTooLarge`, `.headerPastEnd`,
     ///   `.headerNotJSON`, `.badTensorEntry`, `.unsupportedDType`, `.tensorTooLarge`,
     ///   `.tensorOutOfBounds`, `.tensorSizeMismatch`.
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws {
+        let file: MappedFile
         do { file = try MappedFile(path: path) } catch { throw ModelError.io(path: path, message: "\(error)") }
-        let bytes = file.bytes
+        try self.init(bytes: file.bytes, owner: file, path: path)
+    }
+
+    /// Validates a copy of a whole file held in memory (tests, the fuzzer); `name` stands in for
+    /// the path in errors.
+    /// - Throws: as `init(path:)`, except `.io`.
+    public convenience init(copying source: [UInt8], name: String = "<memory>") throws {
+        let copy = OwnedCopy(source)
+        try self.init(bytes: copy.bytes, owner: copy, path: name)
+    }
+
+    private init(bytes: UnsafeRawBufferPointer, owner: AnyObject, path: String) throws {
+        self.path = path
+        self.fileBytes = bytes
+        self.owner = owner
         guard bytes.count >= 8 else { throw ModelError.truncatedHeader(path: path, fileSize: bytes.count) }
         let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
         if length > UInt64(Self.headerLimit) {
@@ -95,7 +112,7 @@ public final class Safetensors: @unchecked Sendable {
 
     /// The raw bytes of a tensor (inside the map).
     public func bytes(_ t: SafetensorsTensor) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: file.bytes[t.offset..<(t.offset + t.byteCount)])
+        UnsafeRawBufferPointer(rebasing: fileBytes[t.offset..<(t.offset + t.byteCount)])
     }
 
     /// A float tensor's elements converted to f32 into `destination` (`t.elementCount` floats).
@@ -150,4 +167,18 @@ public final class Safetensors: @unchecked Sendable {
         }
         return SafetensorsTensor(name: name, dtype: dtype, shape: shape, offset: dataStart + begin, byteCount: count)
     }
+}
+
+/// A heap copy of exactly the caller's bytes (no slack, so AddressSanitizer sees any overrun),
+/// freed with the `Safetensors` that owns it.
+private final class OwnedCopy {
+    let bytes: UnsafeRawBufferPointer
+
+    init(_ source: [UInt8]) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: source.count, alignment: 16)
+        source.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        bytes = UnsafeRawBufferPointer(buffer)
+    }
+
+    deinit { bytes.deallocate() }
 }

@@ -5,20 +5,25 @@ import Pipeline
 
 public final class StageEnvironment: @unchecked Sendable {
     public let index: IndexStore
-    /// Largest file ingest will read, in bytes.
+    /// Largest file ingest will read, in bytes (etc/nerved.toml `max_file_bytes`): a ceiling over
+    /// the walk stage's own `max_file_bytes`, so a pipeline can lower it but not raise it.
     public var maxFileBytes: Int64
+    /// Decoding bounds handed to every extractor (etc/nerved.toml `max_decompression_ratio`).
+    public var decodeLimits: DecodeLimits
     public let log: @Sendable (String) -> Void
     /// Local models loaded in this process (answer.generate without a `socket`).
     public let models: ModelCache
     /// The sentence-embedding model (nil: none configured; vector stages then stand aside).
     public let embedding: EmbeddingModel?
 
-    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, models: ModelCache = ModelCache(), embedding: EmbeddingModel? = nil,
+    public init(index: IndexStore, maxFileBytes: Int64 = 64 << 20, decodeLimits: DecodeLimits = .standard,
+                models: ModelCache = ModelCache(), embedding: EmbeddingModel? = nil,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.index = index
         self.embedding = embedding
         self.maxFileBytes = maxFileBytes
         self.models = models
+        self.decodeLimits = decodeLimits
         self.log = log
     }
 }

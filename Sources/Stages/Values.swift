@@ -40,12 +40,15 @@ public struct FileInput: Sendable {
     public let bytes: [UInt8]
     public let facts: FileFacts
     public let sha256: String
+    /// How far extractors may decompress this file (the daemon's `max_decompression_ratio`).
+    public let limits: DecodeLimits
 
-    public init(path: String, bytes: [UInt8], facts: FileFacts, sha256: String) {
+    public init(path: String, bytes: [UInt8], facts: FileFacts, sha256: String, limits: DecodeLimits = .standard) {
         self.path = path
         self.bytes = bytes
         self.facts = facts
         self.sha256 = sha256
+        self.limits = limits
     }
 
     /// The lowercase extension without the dot ("" when none).

@@ -20,6 +20,9 @@ Options:
   --socket-group NAME   let this group connect (socket mode 0660)
   --log-level LEVEL     debug, info, warning or error
   --embedding-model DIR sentence-embedding model folder ("none": lexical search only)
+  --max-request-bytes N, --max-question-chars N, --max-file-bytes N,
+  --max-decompression-ratio N, --max-connections N
+                        limits on input, over the config's (docs/limits.md)
   --check               validate config and pipelines, print diagnostics, exit 0 or 78
   --version             print the version
   -h, --help            show this help
@@ -74,7 +77,8 @@ while i < args.count {
         ProcessControl.exit(0)
     case "--check":
         check = true
-    case "--socket", "--index", "--config", "--pipelines", "--socket-group", "--log-level", "--embedding-model":
+    case "--socket", "--index", "--config", "--pipelines", "--socket-group", "--log-level", "--embedding-model",
+         _ where a.hasPrefix("--") && DaemonConfig.flagKeys.contains(String(a.dropFirst(2)).replacing("-", with: "_")):
         guard i + 1 < args.count else {
             Console.error("nerved: \(a) needs a value\n")
             ProcessControl.exit(64)
@@ -94,6 +98,13 @@ if let configPath {
     do { config = try DaemonConfig.load(path: configPath) } catch {
         Console.error("nerved: \(error)\n")
         ProcessControl.exit(78)
+    }
+}
+for key in DaemonConfig.flagKeys {
+    guard let v = flags[key.replacing("_", with: "-")] else { continue }
+    do { try config.set(flag: key, v) } catch {
+        Console.error("nerved: \(error)\n")
+        ProcessControl.exit(64)
     }
 }
 if let v = flags["socket"] { config.socket = v }

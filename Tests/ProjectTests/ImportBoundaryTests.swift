@@ -38,6 +38,7 @@ import TestSupport
 
     @Test func cLibrariesAreImportedOnlyByTheirWrapper() {
         let files = Self.swiftFiles(Paths.packageRoot + "/Sources") + Self.swiftFiles(Paths.packageRoot + "/Tests")
+            + Self.swiftFiles(Paths.packageRoot + "/Fuzz")
         #expect(files.count > 50)
         var violations: [String] = []
         for (path, text) in files {
@@ -72,7 +73,24 @@ import TestSupport
     }
 
     @Test func sourceFilesOpenWithWhatTheyOwn() {
-        let missing = Self.swiftFiles(Paths.packageRoot + "/Sources").filter { !$0.text.hasPrefix("//") }.map(\.path)
+        let files = Self.swiftFiles(Paths.packageRoot + "/Sources") + Self.swiftFiles(Paths.packageRoot + "/Fuzz")
+        let missing = files.filter { !$0.text.hasPrefix("//") }.map(\.path)
         #expect(missing.isEmpty, "files without an opening comment: \(missing)")
+    }
+
+    /// Every fuzz target in scripts/fuzz/targets has its entry point and seeds, and the slow
+    /// fuzz scripts stay out of the CI test command (only the regression tests run there).
+    @Test func fuzzTargetsAreCompleteAndOutOfCI() throws {
+        let root = Paths.packageRoot
+        let list = String(decoding: try FileSystem.read(root + "/scripts/fuzz/targets"), as: UTF8.self)
+        let block = try #require(list.split(separator: "\"").dropFirst().first)
+        let targets = block.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(targets.count >= 13)
+        for t in targets {
+            #expect(FileSystem.exists(root + "/Fuzz/\(t).swift"), "no entry point for fuzz target \(t)")
+            #expect(((try? FileSystem.list(root + "/Fuzz/seeds/\(t)")) ?? []).count > 0, "no seeds for fuzz target \(t)")
+        }
+        let ci = String(decoding: try FileSystem.read(root + "/scripts/test"), as: UTF8.self)
+        #expect(!ci.contains("scripts/fuzz"), "scripts/test runs the fuzzers")
     }
 }

@@ -20,9 +20,12 @@ public final class IngestRunner: @unchecked Sendable {
         self.pipeline = pipeline
     }
 
-    /// The walk options declared by the pipeline's `walk` stage (defaults if it has none).
+    /// The walk options declared by the pipeline's `walk` stage (defaults if it has none), with
+    /// the file-size limit capped by the daemon's.
     var walkOptions: WalkOptions {
-        (pipeline.first(kind: "walk")?.stage as? WalkStage)?.options ?? WalkOptions()
+        var o = (pipeline.first(kind: "walk")?.stage as? WalkStage)?.options ?? WalkOptions()
+        o.maxFileBytes = min(o.maxFileBytes, env.maxFileBytes)
+        return o
     }
 
     /// Syncs the index with `root` (an absolute path to a folder or file). With `scope`, only
@@ -177,7 +180,7 @@ public final class IngestRunner: @unchecked Sendable {
             return
         }
         let sink = FileSink(writer: w, facts: facts, sha256: sha)
-        let context = IngestContext(file: FileInput(path: file.path, bytes: bytes, facts: facts, sha256: sha), sink: sink)
+        let context = IngestContext(file: FileInput(path: file.path, bytes: bytes, facts: facts, sha256: sha, limits: env.decodeLimits), sink: sink)
         let result = Executor.run(pipeline, context: context)
         if let failure = result.reports.first(where: { $0.status == .failed }) {
             // Database failures are not the file's fault: surface them instead of marking the file.

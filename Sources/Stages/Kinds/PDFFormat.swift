@@ -7,6 +7,6 @@ extension ExtractorSpec {
     /// a text layer are reported as having no extractable text.
     static let pdf = ExtractorSpec(kind: "extract.pdf", summary: "PDF text with page numbers",
                                    defaultMatch: ["*.pdf"]) { f in
-        try PDFExtractor.extract(f.bytes)
+        try PDFExtractor.extract(f.bytes, limits: f.limits.pdf)
     }
 }
