@@ -66,6 +66,7 @@ let package = Package(
         tests("GGUF", ["GGUF", "Tensor"]),
         tests("Tokenizer", ["Tokenizer", "GGUF"]),
         tests("Model", ["Model", "GGUF", "Tokenizer", "Tensor", "Generate"]),
+        tests("Generate", ["Generate", "Model", "Tokenizer", "GGUF"]),
         tests("Pipeline", ["Pipeline", "Config", "JSON"]),
         tests("Wire", ["Wire", "JSON"]),
         tests("Frontier", ["Frontier", "JSON"]),

@@ -179,20 +179,25 @@ public final class LanguageModel: @unchecked Sendable {
     /// - Throws: `ModelError.tokenOutOfRange`, `.contextFull` (nothing is evaluated then).
     @discardableResult
     public func evaluate(_ tokens: [Int32]) throws -> UnsafeBufferPointer<Float> {
-        try run(tokens, every: nil)
-        return UnsafeBufferPointer(start: state.logits.floats, count: config.vocabulary)
+        let last = try run(tokens, every: nil)
+        return UnsafeBufferPointer(start: state.logits.floats + last * config.vocabulary, count: config.vocabulary)
     }
 
     /// Runs `tokens` like `evaluate(_:)` and calls `body(i, logits)` with the logits after each
     /// token i, in order (each buffer valid only during its call).
+    /// - Returns: the logits after the last token, as `evaluate(_:)`.
     /// - Throws: `ModelError.tokenOutOfRange`, `.contextFull`.
-    public func evaluate(_ tokens: [Int32], eachLogits body: (Int, UnsafeBufferPointer<Float>) -> Void) throws {
-        try withoutActuallyEscaping(body) { try run(tokens, every: $0) }
+    @discardableResult
+    public func evaluate(_ tokens: [Int32], eachLogits body: (Int, UnsafeBufferPointer<Float>) -> Void) throws
+        -> UnsafeBufferPointer<Float> {
+        let last = try withoutActuallyEscaping(body) { try run(tokens, every: $0) }
+        return UnsafeBufferPointer(start: state.logits.floats + last * config.vocabulary, count: config.vocabulary)
     }
 
-    private func run(_ tokens: [Int32], every: ((Int, UnsafeBufferPointer<Float>) -> Void)?) throws {
+    /// Evaluates `tokens`; returns the row of `state.logits` that holds the last token's logits.
+    private func run(_ tokens: [Int32], every: ((Int, UnsafeBufferPointer<Float>) -> Void)?) throws -> Int {
         let c = config
-        if tokens.isEmpty { return }
+        if tokens.isEmpty { return 0 }
         for t in tokens where t < 0 || Int(t) >= c.vocabulary {
             throw ModelError.tokenOutOfRange(token: t, vocabulary: c.vocabulary)
         }
@@ -200,6 +205,7 @@ public final class LanguageModel: @unchecked Sendable {
             throw ModelError.contextFull(position: cache.length, tokens: tokens.count, context: contextLength)
         }
         var start = 0
+        var lastRow = 0
         while start < tokens.count {
             let n = min(state.maxBatch, tokens.count - start)
             forward(tokens, from: start, count: n)
@@ -211,13 +217,16 @@ public final class LanguageModel: @unchecked Sendable {
                     for i in 0..<m {
                         every(start + r + i, UnsafeBufferPointer(start: state.logits.floats + i * c.vocabulary, count: c.vocabulary))
                     }
+                    lastRow = m - 1
                     r += m
                 }
             } else if start + n == tokens.count {
                 logits(rows: n - 1, count: 1)
+                lastRow = 0
             }
             start += n
         }
+        return lastRow
     }
 
     /// Embeds `count` tokens from `tokens[from...]` and runs them through every layer.
