@@ -47,7 +47,7 @@ let package = Package(
         module("Wire", ["JSON", "Posix"]),
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Frontier", "JSON", "Config", "Posix"]),
         module("Daemon", ["Wire", "Pipeline", "Stages", "Config", "Index", "Posix", "JSON"]),
-        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon"]),
+        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon", "Model", "Generate"]),
         .executableTarget(name: "nerved", dependencies: ["Daemon", "Posix"], swiftSettings: native),
         .executableTarget(name: "nerve", dependencies: ["Client", "Config", "Posix"], swiftSettings: native),
 

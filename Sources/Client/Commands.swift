@@ -73,6 +73,7 @@ public enum Commands {
         case "eval": return try evaluate(inv)
         case "calibrate": return try calibrate(inv)
         case "debug": return try debugToml(inv)
+        case "generate": return try generate(inv)
         default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
         }
     }
