@@ -106,12 +106,16 @@ public final class LanguageModel: @unchecked Sendable {
         contextLength = max(1, min(options.contextLength ?? min(4096, c.contextLength), 1 << 20))
         let threads = max(1, options.threads)
         pool = ThreadPool(threads: threads)
-        var formats: Set<QuantFormat> = [.f32]
+        // Activation formats the weights need: all of them for the shared buffer, the expert
+        // down projections' for the MoE hidden rows.
+        var formats: Set<QuantFormat> = [.f32], downFormats: Set<QuantFormat> = [.f32]
         for t in file.tensors {
-            if let f = QuantFormat(rawValue: t.type.rawValue), f.isLinearWeight { formats.insert(f.linearActivationFormat) }
+            guard let f = QuantFormat(rawValue: t.type.rawValue), f.isLinearWeight else { continue }
+            formats.insert(f.linearActivationFormat)
+            if t.name.hasSuffix("ffn_down_exps.weight") { downFormats.insert(f.linearActivationFormat) }
         }
         state = RunState(config: c, maxBatch: max(1, options.batchSize), context: contextLength, threads: threads,
-                         formats: formats, expertFormats: formats)
+                         formats: formats, expertFormats: downFormats)
         cache = KVCache(layers: c.layers, context: contextLength, width: c.kvWidth)
         pass = ForwardPass(config: c, state: state, cache: cache, pool: pool)
     }

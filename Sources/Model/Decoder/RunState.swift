@@ -94,10 +94,18 @@ final class MoEState: @unchecked Sendable {
         expertScratch = RawBuffer(bytes: (c.experts + 1) * 4)
         gate = RawBuffer(bytes: assignments * c.expertFeedForward * 4)
         up = RawBuffer(bytes: assignments * c.expertFeedForward * 4)
-        hiddenRowBytes = downFormats.map { activationRowBytes($0, count: c.expertFeedForward) }.max() ?? c.expertFeedForward * 4
+        hiddenRowBytes = downFormats.map { capacityRowBytes($0, count: c.expertFeedForward) }.max() ?? c.expertFeedForward * 4
         hidden = RawBuffer(bytes: assignments * hiddenRowBytes)
         down = RawBuffer(bytes: assignments * c.embedding * 4)
     }
+}
+
+/// Bytes a buffer row needs for up to `count` activations in `format`: sized for the widest
+/// row of the model, which need not be a whole number of `format`'s blocks (only rows that
+/// meet weights of that format are, and those fit).
+func capacityRowBytes(_ format: QuantFormat, count: Int) -> Int {
+    let b = format.blockSize
+    return activationRowBytes(format, count: (count + b - 1) / b * b)
 }
 
 /// Float activations converted on demand to the formats the next weights multiply with:
@@ -111,7 +119,7 @@ final class ActivationCache: @unchecked Sendable {
     init(formats: Set<QuantFormat>, width: Int, rows: Int) {
         buffers = Array(repeating: nil, count: 64)
         for f in formats where f != .f32 {
-            buffers[Int(f.rawValue)] = RawBuffer(bytes: rows * activationRowBytes(f, count: width))
+            buffers[Int(f.rawValue)] = RawBuffer(bytes: rows * capacityRowBytes(f, count: width))
         }
     }
 
