@@ -1,7 +1,6 @@
 // qwen2moe: Qwen1.5-MoE / Qwen2-57B-A14B — routed experts without renormalisation plus a shared
 // expert whose output is scaled by sigmoid(w·x); q/k/v biases; NEOX RoPE.
 // ref: llama.cpp src/models/qwen2moe.cpp.
-import Foundation   // expf for the shared-expert gate
 import GGUF
 import Tensor
 
@@ -66,8 +65,10 @@ extension ForwardPass {
             state.activations.prepare(h, stride: e, tokens: n, width: e)
             linear(gate, into: logits, stride: 1)
             for t in 0..<n {
+                // sigmoid as llama.cpp's graph computes it: silu(z) / z, then a rounded product.
                 let z = logits[t]
-                DecoderKernels.addScaled(out + t * e, scale: 1 / (1 + expf(-z)), count: e, into: blockOut + t * e)
+                let g = z == 0 ? 0.5 : MatchedMath.silu(z) / z
+                DecoderKernels.addProduct(out + t * e, scale: g, count: e, into: blockOut + t * e)
             }
         } else {
             DecoderKernels.add(out, count: n * e, into: blockOut)

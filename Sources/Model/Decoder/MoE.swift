@@ -34,9 +34,10 @@ public enum MoERouting {
             weights[s] = bestP
         }
         if normalize {
-            var sum: Float = 0
-            for s in 0..<used { sum += weights[s] }
-            sum = max(sum, minimumWeightSum)
+            // ggml_sum_rows adds in double, then rounds once.
+            var total: Double = 0
+            for s in 0..<used { total += Double(weights[s]) }
+            let sum = max(Float(total), minimumWeightSum)
             for s in 0..<used { weights[s] /= sum }
         }
         if scale != 0 && scale != 1 {
@@ -135,7 +136,8 @@ extension ForwardPass {
                             y: down + first * e, yStride: e)
         }
 
-        // Weighted sum in slot order (best expert first), as llama.cpp adds the expert views.
+        // Weighted sum in slot order (best expert first), as llama.cpp multiplies the expert
+        // outputs by their weights (rounded) and then adds the views one by one.
         let out = blockOut
         pool.parallelFor(n, grain: n < 8 ? n : pool.grain(n, perThread: 2)) { range in
             for t in range {
@@ -145,7 +147,7 @@ extension ForwardPass {
                     if s == 0 {
                         for i in 0..<e { o[i] = row[i] * wt }
                     } else {
-                        DecoderKernels.addScaled(row, scale: wt, count: e, into: o)
+                        DecoderKernels.addProduct(row, scale: wt, count: e, into: o)
                     }
                 }
             }

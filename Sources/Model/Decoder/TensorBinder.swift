@@ -30,9 +30,13 @@ struct TensorBinder {
     /// - Throws: `ModelError.missingTensor`, `.shape`.
     func info(_ t: TensorName, _ dims: [Int]) throws -> TensorInfo {
         guard let info = file.tensor(named: t.name) else { throw ModelError.missingTensor(name: t.name) }
-        var found = info.dims
-        while found.count > dims.count, found.last == 1 { found.removeLast() }   // ggml pads with 1s
-        if found != dims { throw ModelError.shape(name: t.name, expected: dims, found: info.dims) }
+        // ggml dims beyond the tensor's rank are 1: [n] and [n, 1] are the same shape.
+        func trimmed(_ d: [Int]) -> [Int] {
+            var d = d
+            while d.count > 1, d.last == 1 { d.removeLast() }
+            return d
+        }
+        if trimmed(info.dims) != trimmed(dims) { throw ModelError.shape(name: t.name, expected: dims, found: info.dims) }
         return info
     }
 

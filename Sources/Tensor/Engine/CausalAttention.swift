@@ -70,7 +70,7 @@ public enum CausalAttention {
         for p in 0..<length {
             scores[p] = MatchedMath.dot(q, keys + p &* stride, headDim) * scale
         }
-        MatchedMath.softmax(scores, count: length)
+        MatchedMath.softmax(scores, count: length, padded: true)
 
         // partial[m, d] = Σ_{p ≡ m} w_p · v[p, d]   ([partials, headDim])
         partial.update(repeating: 0, count: partials &* headDim)

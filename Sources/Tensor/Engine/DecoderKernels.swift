@@ -95,6 +95,15 @@ public enum DecoderKernels {
         while i < n { y[i] += scale * x[i]; i &+= 1 }
     }
 
+    /// `y += x · scale` with the product rounded before the add (ggml_mul then ggml_add, as
+    /// llama.cpp weighs and sums expert outputs), over `count` elements.
+    public static func addProduct(_ x: UnsafePointer<Float>, scale: Float, count n: Int, into y: UnsafeMutablePointer<Float>) {
+        var i = 0
+        let s = F32x16(repeating: scale)
+        while i &+ 16 <= n { store16(load16(y + i) + load16(x + i) * s, y + i); i &+= 16 }
+        while i < n { y[i] = y[i] + x[i] * scale; i &+= 1 }
+    }
+
     /// `y += x` over `count` elements (a residual connection).
     public static func add(_ x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
         var i = 0
@@ -110,8 +119,9 @@ public enum DecoderKernels {
         while i < n { x[i] *= scale; i &+= 1 }
     }
 
-    /// Softmax in place over `count` (> 0) finite-or-−inf elements (see `F32.softmax`).
+    /// Softmax in place over `count` (> 0) finite-or-−inf elements, rounding as llama.cpp's
+    /// (see `MatchedMath.softmax`; unpadded: a whole row such as a router's).
     public static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        F32.softmax(x, count: count)
+        MatchedMath.softmax(x, count: count, padded: false)
     }
 }

@@ -92,11 +92,14 @@ public enum MatchedMath {
         return s
     }
 
-    /// Softmax in place over `count` scores (−inf allowed, at least one finite) as
+    /// Softmax in place over `count` values (−inf allowed, at least one finite) as
     /// ggml_compute_forward_soft_max_f32 computes it: exponentials by `exp` in 16-lane blocks
     /// from index 0, each block's `sum16` added in double, then every value times
-    /// Float(1 / sum). Lanes past `count` in the last block count as e^−inf = 0.
-    public static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    /// Float(1 / sum). The last partial block: with `padded`, as a full block whose missing lanes
+    /// are −inf (llama.cpp pads attention rows to a multiple of 256 with masked positions); without,
+    /// one value at a time with libm's expf, each added in double (ggml's scalar tail, e.g. for
+    /// a router's 8 or 64 experts).
+    public static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int, padded: Bool) {
         var top = -Float.infinity
         for i in 0..<count where x[i] > top { top = x[i] }
         let shift = F32x16(repeating: top)
@@ -108,12 +111,18 @@ public enum MatchedMath {
             sum += Double(sum16(e))
             i &+= 16
         }
-        if i < count {
+        if i < count && padded {
             var v = F32x16(repeating: -.infinity)
             for l in 0..<(count &- i) { v[l] = x[i &+ l] }
             let e = exp(v - shift)
             for l in 0..<(count &- i) { x[i &+ l] = e[l] }
             sum += Double(sum16(e))
+        } else {
+            for j in i..<count {
+                let e = expf(x[j] - top)
+                sum += Double(e)
+                x[j] = e
+            }
         }
         let scale = F32x16(repeating: Float(1 / sum))
         i = 0
