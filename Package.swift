@@ -37,7 +37,10 @@ let package = Package(
         module("Config"),
         module("Corpus", ["XML", "Posix", "JSON"]),
         module("Index", ["SQLite", "Corpus", "Posix"]),
-        module("Tensor"),
+        // Our own C: the int8 dot products (AVX-512 VNNI) Swift cannot express well, compiled
+        // without -march and chosen at run time (see Sources/CKernels/include/nerve_kernels.h).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        module("Tensor", ["CKernels"]),
         module("GGUF", ["Posix"]),
         module("Tokenizer", ["GGUF", "JSON"]),
         module("Model", ["Tensor", "GGUF", "Tokenizer", "Posix", "JSON"]),

@@ -5,7 +5,8 @@
 renormalisation), olmoe (q/k RMS norms over the whole width, NEOX RoPE, no renormalisation) and
 granitemoe (embedding/attention/residual/logit multipliers, renormalised top-k, an ungated
 shared expert). All weights F32; the tokenizer is copied from SRC (see tiny_vocab.py).
-usage: tiny_moe_archs.py SRC.gguf OUT.gguf --arch qwen2moe|olmoe|granitemoe [--seed N]"""
+usage: tiny_moe_archs.py SRC.gguf OUT.gguf --arch qwen2moe|olmoe|granitemoe [--seed N]
+       [--layers L --embd E --heads H --experts X --used K --ff F --f16]   (benchmark shapes)"""
 import argparse
 import numpy as np
 import gguf
@@ -14,15 +15,22 @@ ap = argparse.ArgumentParser()
 ap.add_argument("src"); ap.add_argument("out")
 ap.add_argument("--arch", required=True, choices=["qwen2moe", "olmoe", "granitemoe"])
 ap.add_argument("--seed", type=int, default=0)
+ap.add_argument("--layers", type=int, default=2); ap.add_argument("--embd", type=int, default=32)
+ap.add_argument("--heads", type=int, default=4); ap.add_argument("--experts", type=int, default=8)
+ap.add_argument("--used", type=int, default=0); ap.add_argument("--ff", type=int, default=32)
+ap.add_argument("--f16", action="store_true", help="store matrices as F16 (for llama-quantize)")
 a = ap.parse_args()
 
-layers, embd, ff_exp, experts = 2, 32, 32, 8
-heads, head_dim = 4, 8
-kv_heads = {"qwen2moe": 2, "olmoe": 4, "granitemoe": 2}[a.arch]   # olmoe's k norm spans n_embd
-used = {"qwen2moe": 2, "olmoe": 3, "granitemoe": 2}[a.arch]
+layers, embd, ff_exp, experts = a.layers, a.embd, a.ff, a.experts
+heads, head_dim = a.heads, a.embd // a.heads
+kv_heads = {"qwen2moe": 2, "olmoe": heads, "granitemoe": 2}[a.arch]   # olmoe's k norm spans n_embd
+used = a.used or {"qwen2moe": 2, "olmoe": 3, "granitemoe": 2}[a.arch]
 shared_ff = {"qwen2moe": 48, "olmoe": 0, "granitemoe": 24}[a.arch]
 gen = np.random.default_rng(a.seed)
-def rnd(*shape, s=0.1): return (gen.standard_normal(shape) * s).astype(np.float32)
+def rnd(*shape, s=0.1):
+    if not a.f16: return (gen.standard_normal(shape) * s).astype(np.float32)
+    x = gen.standard_normal(shape, dtype=np.float32) * np.float32(s)     # fast for large shapes
+    return x.astype(np.float16) if len(shape) >= 2 else x
 def ones(n): return (1 + rnd(n, s=0.05)).astype(np.float32)
 
 src = gguf.GGUFReader(a.src)
@@ -46,7 +54,7 @@ if a.arch == "granitemoe":
     w.add_float32("granitemoe.attention.scale", 0.2)
     w.add_uint32("granitemoe.expert_shared_feed_forward_length", shared_ff)
 w.add_vocab_size(vocab)
-w.add_file_type(0)
+w.add_file_type(1 if a.f16 else 0)
 w.add_tokenizer_model(tok["tokenizer.ggml.model"]); w.add_tokenizer_pre(tok["tokenizer.ggml.pre"])
 w.add_token_list(tok["tokenizer.ggml.tokens"]); w.add_token_types(tok["tokenizer.ggml.token_type"])
 w.add_token_merges(tok["tokenizer.ggml.merges"])
@@ -54,7 +62,7 @@ w.add_bos_token_id(tok["tokenizer.ggml.bos_token_id"]); w.add_eos_token_id(tok["
 w.add_add_bos_token(False)
 
 # numpy shapes are ggml's dims reversed: a [rows, cols] matrix has ne = (cols, rows).
-w.add_tensor("token_embd.weight", rnd(vocab, embd, s=0.5))
+w.add_tensor("token_embd.weight", rnd(vocab, embd, s=0.5).astype(np.float32))
 w.add_tensor("output_norm.weight", ones(embd))
 w.add_tensor("output.weight", rnd(vocab, embd))
 for i in range(layers):

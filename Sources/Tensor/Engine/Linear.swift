@@ -2,6 +2,7 @@
 // weight's activation format: the one kernel behind every projection of the decoder. Decode is
 // the one-token case (matvec), prefill the many-token case (matmul, weights reused across tokens
 // while a row is in L1). Work is split over rows by the caller (see `Linear.apply`).
+import CKernels
 
 /// Activation rows in one `linearActivationFormat`, as the linear kernels read them.
 public struct ActivationRows: @unchecked Sendable {
@@ -92,11 +93,27 @@ public enum Linear {
     }
 }
 
-/// Hook for format-specific tiled kernels; returns false when it has none for this case.
+/// The tiled C kernels (CKernels: AVX-512 VNNI), when the CPU has them; they give the same bits
+/// as `DotKernels.row` (see nerve_kernels.h), so the choice never changes a result.
 enum FastLinear {
+    static let available = nerve_kernels_available() != 0
+
     @inline(__always)
     static func multiply(_ w: WeightMatrix, rows: Range<Int>, x: ActivationRows, tokens: Int,
                          y: UnsafeMutablePointer<Float>, yStride: Int) -> Bool {
-        false
+        guard available else { return false }
+        let kernel: (@convention(c) (UnsafeRawPointer?, Int, Int, Int, Int, nerve_rows, Int, UnsafeMutablePointer<Float>?, Int) -> Void)
+        switch w.format {
+        case .q4_1: kernel = nerve_linear_q4_1
+        case .q8_0: kernel = nerve_linear_q8_0
+        case .q4_0: kernel = nerve_linear_q4_0
+        case .q4_K: kernel = nerve_linear_q4_K
+        case .q6_K: kernel = nerve_linear_q6_K
+        default: return false
+        }
+        let rowsIn = nerve_rows(base: x.base, stride: x.stride, index: x.index)
+        kernel(w.data, w.rowBytes, rows.lowerBound, rows.upperBound, w.columns / w.format.blockSize,
+               rowsIn, tokens, y, yStride)
+        return true
     }
 }

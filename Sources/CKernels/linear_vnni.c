@@ -1,0 +1,296 @@
+// AVX-512 VNNI kernels for quantised weight rows × 8-bit activation rows (see nerve_kernels.h).
+// A tile of R rows × T tokens shares each unpacked weight block across the tokens and each
+// activation block across the rows. Per (row, token) the float work is exactly that of the
+// Swift kernels in Tensor/Quant/QuantDot.swift — for the 32-element formats ggml's x86 order:
+// eight float lanes, each fed one fused d_w·d_a·(Σ of 4 byte products) per block, summed at
+// the end as (x0+x4 + x2+x6) + (x1+x5 + x3+x7); for the K-quants exact integer sums per
+// super-block, then one float expression. Built with -ffp-contract=off so that only the fused
+// multiply-adds written here are fused.
+#include "nerve_kernels.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#define TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
+#define INLINE static inline __attribute__((always_inline)) TARGET
+
+int nerve_kernels_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
+           __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+}
+
+INLINE float f16(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return _cvtsh_ss(h);
+}
+
+INLINE float f32(const uint8_t *p) {
+    float f;
+    memcpy(&f, p, 4);
+    return f;
+}
+
+INLINE const uint8_t *row_of(nerve_rows x, long t) {
+    return (const uint8_t *)x.base + (x.index ? (long)x.index[t] : t) * x.stride;
+}
+
+/// Σ of 8 lanes as ggml's hsum_float_8: r = high + low; (r0 + r2) + (r1 + r3).
+INLINE float hsum8(__m256 v) {
+    __m128 r = _mm_add_ps(_mm256_extractf128_ps(v, 1), _mm256_castps256_ps128(v));
+    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_add_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
+/// The 32 nibbles of 16 bytes: low nibbles in bytes 0–15, high nibbles in 16–31.
+INLINE __m256i nibbles(const uint8_t *q) {
+    __m128i b = _mm_loadu_si128((const __m128i *)q);
+    __m128i m = _mm_set1_epi8(0x0F);
+    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(b, 4), m), _mm_and_si128(b, m));
+}
+
+/// 8 lanes of Σ_{k<4} a[4j+k]·b[4j+k], a unsigned, b signed bytes (exact in int32).
+INLINE __m256i dot_us(__m256i a, __m256i b) {
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), a, b);
+}
+
+/// As dot_us for two signed operands (|a| times b with a's sign; exact for a in −128...127).
+INLINE __m256i dot_ss(__m256i a, __m256i b) {
+    return dot_us(_mm256_sign_epi8(a, a), _mm256_sign_epi8(b, a));
+}
+
+// MARK: - 32-element formats
+
+enum { Q4_1 = 0, Q8_0 = 1, Q4_0 = 2 };
+
+/// Bytes of one weight block and of one activation block.
+INLINE long wblock(int kind) { return kind == Q4_1 ? 20 : kind == Q8_0 ? 34 : 18; }
+INLINE long ablock(int kind) { return kind == Q4_1 ? 36 : 34; }
+
+/// out[i*T + j] = row i · token j for R consecutive rows at w.
+INLINE void tile32(int kind, int R, int T, const uint8_t *w, long row_bytes, const uint8_t *const *x,
+                   long blocks, float *out) {
+    __m256 acc[8][4];
+    __m128 mins[8];
+    for (int i = 0; i < R; i++) {
+        mins[i] = _mm_setzero_ps();
+        for (int j = 0; j < T; j++) acc[i][j] = _mm256_setzero_ps();
+    }
+    const long wb = wblock(kind), ab = ablock(kind);
+    for (long b = 0; b < blocks; b++) {
+        __m256i qy[4];
+        float dy[4], sy[4] = {0, 0, 0, 0};
+        for (int j = 0; j < T; j++) {
+            const uint8_t *y = x[j] + b * ab;
+            dy[j] = f16(y);
+            if (kind == Q4_1) sy[j] = f16(y + 2);
+            qy[j] = _mm256_loadu_si256((const __m256i *)(y + (kind == Q4_1 ? 4 : 2)));
+        }
+        __m128 s4 = _mm_loadu_ps(sy);
+        for (int i = 0; i < R; i++) {
+            const uint8_t *q = w + i * row_bytes + b * wb;
+            float dw = f16(q);
+            __m256i qx;
+            if (kind == Q4_1) {
+                mins[i] = _mm_fmadd_ps(_mm_set1_ps(f16(q + 2)), s4, mins[i]);
+                qx = nibbles(q + 4);
+            } else if (kind == Q8_0) {
+                qx = _mm256_loadu_si256((const __m256i *)(q + 2));
+            } else {
+                qx = _mm256_sub_epi8(nibbles(q + 2), _mm256_set1_epi8(8));
+            }
+            for (int j = 0; j < T; j++) {
+                __m256i p = kind == Q4_1 ? dot_us(qx, qy[j]) : dot_ss(qx, qy[j]);
+                acc[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dy[j]), _mm256_cvtepi32_ps(p), acc[i][j]);
+            }
+        }
+    }
+    for (int i = 0; i < R; i++) {
+        float m[4];
+        _mm_storeu_ps(m, mins[i]);
+        for (int j = 0; j < T; j++) out[i * T + j] = kind == Q4_1 ? hsum8(acc[i][j]) + m[j] : hsum8(acc[i][j]);
+    }
+}
+
+/// Runs tile32 over rows [r0, r1) × tokens [0, ntok): 8 rows at a time for one token (decode),
+/// 4 × 4 for many (prefill).
+INLINE void linear32(int kind, const void *w, long row_bytes, long r0, long r1, long blocks,
+                     nerve_rows x, long ntok, float *y, long ystride) {
+    const uint8_t *wb = (const uint8_t *)w;
+    float out[32];
+    for (long t = 0; t < ntok; t += 4) {
+        const int T = ntok - t >= 4 ? 4 : (int)(ntok - t);
+        const uint8_t *xs[4];
+        for (int j = 0; j < T; j++) xs[j] = row_of(x, t + j);
+        long r = r0;
+        if (T == 1) {
+            for (; r + 8 <= r1; r += 8) {
+                tile32(kind, 8, 1, wb + r * row_bytes, row_bytes, xs, blocks, out);
+                for (int i = 0; i < 8; i++) y[t * ystride + r + i] = out[i];
+            }
+        }
+        for (; r + 4 <= r1; r += 4) {
+            switch (T) {
+            case 4: tile32(kind, 4, 4, wb + r * row_bytes, row_bytes, xs, blocks, out); break;
+            case 3: tile32(kind, 4, 3, wb + r * row_bytes, row_bytes, xs, blocks, out); break;
+            case 2: tile32(kind, 4, 2, wb + r * row_bytes, row_bytes, xs, blocks, out); break;
+            default: tile32(kind, 4, 1, wb + r * row_bytes, row_bytes, xs, blocks, out); break;
+            }
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < T; j++) y[(t + j) * ystride + r + i] = out[i * T + j];
+        }
+        for (; r < r1; r++) {
+            switch (T) {
+            case 4: tile32(kind, 1, 4, wb + r * row_bytes, row_bytes, xs, blocks, out); break;
+            case 3: tile32(kind, 1, 3, wb + r * row_bytes, row_bytes, xs, blocks, out); break;
+            case 2: tile32(kind, 1, 2, wb + r * row_bytes, row_bytes, xs, blocks, out); break;
+            default: tile32(kind, 1, 1, wb + r * row_bytes, row_bytes, xs, blocks, out); break;
+            }
+            for (int j = 0; j < T; j++) y[(t + j) * ystride + r] = out[j];
+        }
+    }
+}
+
+TARGET void nerve_linear_q4_1(const void *w, long row_bytes, long r0, long r1, long blocks,
+                              nerve_rows x, long ntok, float *y, long ystride) {
+    linear32(Q4_1, w, row_bytes, r0, r1, blocks, x, ntok, y, ystride);
+}
+
+TARGET void nerve_linear_q8_0(const void *w, long row_bytes, long r0, long r1, long blocks,
+                              nerve_rows x, long ntok, float *y, long ystride) {
+    linear32(Q8_0, w, row_bytes, r0, r1, blocks, x, ntok, y, ystride);
+}
+
+TARGET void nerve_linear_q4_0(const void *w, long row_bytes, long r0, long r1, long blocks,
+                              nerve_rows x, long ntok, float *y, long ystride) {
+    linear32(Q4_0, w, row_bytes, r0, r1, blocks, x, ntok, y, ystride);
+}
+
+// MARK: - K-quants (256-element super-blocks against Q8_K: d f32 at 0, qs[256] at 4, bsums[16] at 260)
+
+INLINE int32_t hsum_i32(__m256i v) {
+    __m128i r = _mm_add_epi32(_mm256_extracti128_si256(v, 1), _mm256_castsi256_si128(v));
+    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, 0x4E));
+    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, 0xB1));
+    return _mm_cvtsi128_si32(r);
+}
+
+INLINE int32_t bsum(const uint8_t *y, int g) {
+    int16_t v;
+    memcpy(&v, y + 260 + 2 * g, 2);
+    return v;
+}
+
+/// The 6-bit scale and min of sub-block j from the 12 packed bytes at s (ggml's get_scale_min_k4).
+INLINE void scale_min(const uint8_t *s, int j, int32_t *sc, int32_t *mn) {
+    if (j < 4) {
+        *sc = s[j] & 63;
+        *mn = s[j + 4] & 63;
+    } else {
+        *sc = (s[j + 4] & 0xF) | ((s[j - 4] >> 6) << 4);
+        *mn = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+    }
+}
+
+/// Q4_K (144 bytes: d, dmin f16 at 0 and 2, scales[12] at 4, qs[128] at 16) against T tokens.
+INLINE void tile_q4_K(int T, const uint8_t *w, const uint8_t *const *x, long blocks, float *out) {
+    float sum[4] = {0, 0, 0, 0};
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    for (long b = 0; b < blocks; b++) {
+        const uint8_t *q = w + b * 144;
+        int32_t sc[8], mn[8];
+        for (int j = 0; j < 8; j++) scale_min(q + 4, j, &sc[j], &mn[j]);
+        __m256i lo[4], hi[4];
+        for (int c = 0; c < 4; c++) {
+            __m256i v = _mm256_loadu_si256((const __m256i *)(q + 16 + 32 * c));
+            lo[c] = _mm256_and_si256(v, m4);
+            hi[c] = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+        }
+        const float d = f16(q), dmin = f16(q + 2);
+        for (int j = 0; j < T; j++) {
+            const uint8_t *y = x[j] + b * 292;
+            __m256i acc = _mm256_setzero_si256();
+            int32_t mins = 0;
+            for (int c = 0; c < 4; c++) {
+                __m256i pl = dot_us(lo[c], _mm256_loadu_si256((const __m256i *)(y + 4 + 64 * c)));
+                __m256i ph = dot_us(hi[c], _mm256_loadu_si256((const __m256i *)(y + 36 + 64 * c)));
+                acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(pl, _mm256_set1_epi32(sc[2 * c])));
+                acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(ph, _mm256_set1_epi32(sc[2 * c + 1])));
+                mins += mn[2 * c] * (bsum(y, 4 * c) + bsum(y, 4 * c + 1)) +
+                        mn[2 * c + 1] * (bsum(y, 4 * c + 2) + bsum(y, 4 * c + 3));
+            }
+            const int32_t scaled = hsum_i32(acc);
+            const float da = f32(y);
+            sum[j] += d * da * (float)scaled - dmin * da * (float)mins;
+        }
+    }
+    for (int j = 0; j < T; j++) out[j] = sum[j];
+}
+
+/// Q6_K (210 bytes: ql[128] at 0, qh[64] at 128, scales[16] int8 at 192, d f16 at 208).
+INLINE void tile_q6_K(int T, const uint8_t *w, const uint8_t *const *x, long blocks, float *out) {
+    float sum[4] = {0, 0, 0, 0};
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m2 = _mm256_set1_epi8(0x03);
+    for (long b = 0; b < blocks; b++) {
+        const uint8_t *q = w + b * 210;
+        __m256i qv[8];                      // the 256 6-bit values, 32 per (h, quarter)
+        for (int h = 0; h < 2; h++) {
+            __m256i high = _mm256_loadu_si256((const __m256i *)(q + 128 + 32 * h));
+            for (int quarter = 0; quarter < 4; quarter++) {
+                __m256i low = _mm256_loadu_si256((const __m256i *)(q + 64 * h + 32 * (quarter & 1)));
+                if (quarter >> 1) low = _mm256_srli_epi16(low, 4);
+                low = _mm256_and_si256(low, m4);
+                __m256i hb = _mm256_and_si256(_mm256_srli_epi16(high, 2 * quarter), m2);
+                qv[4 * h + quarter] = _mm256_or_si256(low, _mm256_slli_epi16(hb, 4));
+            }
+        }
+        const float d = f16(q + 208);
+        for (int j = 0; j < T; j++) {
+            const uint8_t *y = x[j] + b * 292;
+            int32_t total = 0;
+            for (int k = 0; k < 8; k++) {
+                __m256i p = dot_us(qv[k], _mm256_loadu_si256((const __m256i *)(y + 4 + 32 * k)));
+                // lanes 0–3: the first 16 values (group 2k), lanes 4–7: the next 16 (group 2k+1)
+                __m128i lo = _mm256_castsi256_si128(p), hi = _mm256_extracti128_si256(p, 1);
+                lo = _mm_add_epi32(lo, _mm_shuffle_epi32(lo, 0x4E));
+                lo = _mm_add_epi32(lo, _mm_shuffle_epi32(lo, 0xB1));
+                hi = _mm_add_epi32(hi, _mm_shuffle_epi32(hi, 0x4E));
+                hi = _mm_add_epi32(hi, _mm_shuffle_epi32(hi, 0xB1));
+                const int g = 2 * k;
+                total += (int8_t)q[192 + g] * (_mm_cvtsi128_si32(lo) - 32 * bsum(y, g));
+                total += (int8_t)q[192 + g + 1] * (_mm_cvtsi128_si32(hi) - 32 * bsum(y, g + 1));
+            }
+            sum[j] += d * f32(y) * (float)total;
+        }
+    }
+    for (int j = 0; j < T; j++) out[j] = sum[j];
+}
+
+INLINE void linear_k(int six, const void *w, long row_bytes, long r0, long r1, long blocks,
+                     nerve_rows x, long ntok, float *y, long ystride) {
+    const uint8_t *wb = (const uint8_t *)w;
+    float out[4];
+    for (long t = 0; t < ntok; t += 4) {
+        const int T = ntok - t >= 4 ? 4 : (int)(ntok - t);
+        const uint8_t *xs[4];
+        for (int j = 0; j < T; j++) xs[j] = row_of(x, t + j);
+        for (long r = r0; r < r1; r++) {
+            if (six) tile_q6_K(T, wb + r * row_bytes, xs, blocks, out);
+            else tile_q4_K(T, wb + r * row_bytes, xs, blocks, out);
+            for (int j = 0; j < T; j++) y[(t + j) * ystride + r] = out[j];
+        }
+    }
+}
+
+TARGET void nerve_linear_q4_K(const void *w, long row_bytes, long r0, long r1, long blocks,
+                              nerve_rows x, long ntok, float *y, long ystride) {
+    linear_k(0, w, row_bytes, r0, r1, blocks, x, ntok, y, ystride);
+}
+
+TARGET void nerve_linear_q6_K(const void *w, long row_bytes, long r0, long r1, long blocks,
+                              nerve_rows x, long ntok, float *y, long ystride) {
+    linear_k(1, w, row_bytes, r0, r1, blocks, x, ntok, y, ystride);
+}
