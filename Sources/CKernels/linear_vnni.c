@@ -92,6 +92,7 @@ INLINE void tile32(int kind, int R, int T, const uint8_t *w, long row_bytes, con
         __m128 s4 = _mm_loadu_ps(sy);
         for (int i = 0; i < R; i++) {
             const uint8_t *q = w + i * row_bytes + b * wb;
+            if (T == 1) _mm_prefetch((const char *)(q + 8 * wb), _MM_HINT_T0);
             float dw = f16(q);
             __m256i qx;
             if (kind == Q4_1) {
@@ -178,31 +179,43 @@ INLINE int32_t hsum_i32(__m256i v) {
     return _mm_cvtsi128_si32(r);
 }
 
-INLINE int32_t bsum(const uint8_t *y, int g) {
-    int16_t v;
-    memcpy(&v, y + 260 + 2 * g, 2);
-    return v;
+/// The 8 six-bit scales and 8 mins of a Q4_K/Q5_K super-block, unpacked from the 12 bytes at s
+/// (ggml's get_scale_min_k4, four at a time in 32-bit words): sub-block j < 4 keeps the low six
+/// bits of s[j] (scale) and s[j+4] (min); j ≥ 4 takes a nibble of s[j+4] and the top two bits
+/// of s[j-4] (scale) or s[j] (min).
+INLINE void scales_mins(const uint8_t *s, uint8_t sc[8], uint8_t mn[8]) {
+    uint32_t a, b, c;
+    memcpy(&a, s, 4);
+    memcpy(&b, s + 4, 4);
+    memcpy(&c, s + 8, 4);
+    const uint32_t lo6 = 0x3F3F3F3Fu, lo4 = 0x0F0F0F0Fu, top2 = 0x03030303u;
+    uint32_t s0 = a & lo6, m0 = b & lo6;
+    uint32_t s1 = (c & lo4) | (((a >> 6) & top2) << 4);
+    uint32_t m1 = ((c >> 4) & lo4) | (((b >> 6) & top2) << 4);
+    memcpy(sc, &s0, 4);
+    memcpy(sc + 4, &s1, 4);
+    memcpy(mn, &m0, 4);
+    memcpy(mn + 4, &m1, 4);
 }
 
-/// The 6-bit scale and min of sub-block j from the 12 packed bytes at s (ggml's get_scale_min_k4).
-INLINE void scale_min(const uint8_t *s, int j, int32_t *sc, int32_t *mn) {
-    if (j < 4) {
-        *sc = s[j] & 63;
-        *mn = s[j + 4] & 63;
-    } else {
-        *sc = (s[j + 4] & 0xF) | ((s[j - 4] >> 6) << 4);
-        *mn = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
-    }
+/// v's 8 int32 lanes (each within int16) times k, via one multiply-add of 16-bit halves: the
+/// high half of each lane (its sign extension) meets 0.
+INLINE __m256i times(__m256i v, int32_t k) {
+    return _mm256_madd_epi16(v, _mm256_set1_epi32(k));
 }
 
 /// Q4_K (144 bytes: d, dmin f16 at 0 and 2, scales[12] at 4, qs[128] at 16) against T tokens.
+/// Integer sums per super-block are exact in any order; the float expression is QuantDot's.
 INLINE void tile_q4_K(int T, const uint8_t *w, const uint8_t *const *x, long blocks, float *out) {
     float sum[4] = {0, 0, 0, 0};
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     for (long b = 0; b < blocks; b++) {
         const uint8_t *q = w + b * 144;
-        int32_t sc[8], mn[8];
-        for (int j = 0; j < 8; j++) scale_min(q + 4, j, &sc[j], &mn[j]);
+        uint8_t sc[8], mn[8];
+        scales_mins(q + 4, sc, mn);
+        // mins, each repeated for its sub-block's two 16-sums: [m0 m0 m1 m1 ... m7 m7] as int16
+        const __m256i mins16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)mn),
+                                                                      _mm_loadl_epi64((const __m128i *)mn)));
         __m256i lo[4], hi[4];
         for (int c = 0; c < 4; c++) {
             __m256i v = _mm256_loadu_si256((const __m256i *)(q + 16 + 32 * c));
@@ -213,16 +226,13 @@ INLINE void tile_q4_K(int T, const uint8_t *w, const uint8_t *const *x, long blo
         for (int j = 0; j < T; j++) {
             const uint8_t *y = x[j] + b * 292;
             __m256i acc = _mm256_setzero_si256();
-            int32_t mins = 0;
             for (int c = 0; c < 4; c++) {
                 __m256i pl = dot_us(lo[c], _mm256_loadu_si256((const __m256i *)(y + 4 + 64 * c)));
                 __m256i ph = dot_us(hi[c], _mm256_loadu_si256((const __m256i *)(y + 36 + 64 * c)));
-                acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(pl, _mm256_set1_epi32(sc[2 * c])));
-                acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(ph, _mm256_set1_epi32(sc[2 * c + 1])));
-                mins += mn[2 * c] * (bsum(y, 4 * c) + bsum(y, 4 * c + 1)) +
-                        mn[2 * c + 1] * (bsum(y, 4 * c + 2) + bsum(y, 4 * c + 3));
+                acc = _mm256_add_epi32(acc, _mm256_add_epi32(times(pl, sc[2 * c]), times(ph, sc[2 * c + 1])));
             }
-            const int32_t scaled = hsum_i32(acc);
+            const __m256i bs = _mm256_loadu_si256((const __m256i *)(y + 260));
+            const int32_t scaled = hsum_i32(acc), mins = hsum_i32(_mm256_madd_epi16(bs, mins16));
             const float da = f32(y);
             sum[j] += d * da * (float)scaled - dmin * da * (float)mins;
         }
@@ -230,7 +240,8 @@ INLINE void tile_q4_K(int T, const uint8_t *w, const uint8_t *const *x, long blo
     for (int j = 0; j < T; j++) out[j] = sum[j];
 }
 
-/// Q6_K (210 bytes: ql[128] at 0, qh[64] at 128, scales[16] int8 at 192, d f16 at 208).
+/// Q6_K (210 bytes: ql[128] at 0, qh[64] at 128, scales[16] int8 at 192, d f16 at 208):
+/// total = Σ_g scale_g·(Σ q·a − 32·bsum_g) = Σ_g scale_g·Σ q·a − 32·Σ_g scale_g·bsum_g.
 INLINE void tile_q6_K(int T, const uint8_t *w, const uint8_t *const *x, long blocks, float *out) {
     float sum[4] = {0, 0, 0, 0};
     const __m256i m4 = _mm256_set1_epi8(0x0F), m2 = _mm256_set1_epi8(0x03);
@@ -247,22 +258,25 @@ INLINE void tile_q6_K(int T, const uint8_t *w, const uint8_t *const *x, long blo
                 qv[4 * h + quarter] = _mm256_or_si256(low, _mm256_slli_epi16(hb, 4));
             }
         }
+        // Per 32 values: lanes 0–3 hold group 2k, lanes 4–7 group 2k+1; their scales as int32.
+        const __m128i sc8 = _mm_loadu_si128((const __m128i *)(q + 192));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
+        // The scale in each lane's low 16 bits, 0 above (madd multiplies halves pairwise).
+        __m256i scl[8];
+        for (int k = 0; k < 8; k++) {
+            const int32_t s0 = (uint16_t)(int16_t)(int8_t)q[192 + 2 * k], s1 = (uint16_t)(int16_t)(int8_t)q[193 + 2 * k];
+            scl[k] = _mm256_set_epi32(s1, s1, s1, s1, s0, s0, s0, s0);
+        }
         const float d = f16(q + 208);
         for (int j = 0; j < T; j++) {
             const uint8_t *y = x[j] + b * 292;
-            int32_t total = 0;
+            __m256i acc = _mm256_setzero_si256();
             for (int k = 0; k < 8; k++) {
                 __m256i p = dot_us(qv[k], _mm256_loadu_si256((const __m256i *)(y + 4 + 32 * k)));
-                // lanes 0–3: the first 16 values (group 2k), lanes 4–7: the next 16 (group 2k+1)
-                __m128i lo = _mm256_castsi256_si128(p), hi = _mm256_extracti128_si256(p, 1);
-                lo = _mm_add_epi32(lo, _mm_shuffle_epi32(lo, 0x4E));
-                lo = _mm_add_epi32(lo, _mm_shuffle_epi32(lo, 0xB1));
-                hi = _mm_add_epi32(hi, _mm_shuffle_epi32(hi, 0x4E));
-                hi = _mm_add_epi32(hi, _mm_shuffle_epi32(hi, 0xB1));
-                const int g = 2 * k;
-                total += (int8_t)q[192 + g] * (_mm_cvtsi128_si32(lo) - 32 * bsum(y, g));
-                total += (int8_t)q[192 + g + 1] * (_mm_cvtsi128_si32(hi) - 32 * bsum(y, g + 1));
+                acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scl[k]));
             }
+            const __m256i bs = _mm256_loadu_si256((const __m256i *)(y + 260));
+            const int32_t total = hsum_i32(acc) - 32 * hsum_i32(_mm256_madd_epi16(bs, sc16));
             sum[j] += d * f32(y) * (float)total;
         }
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Greedy continuations of SmolLM2-135M-Instruct Q4_1 from llama.cpp (llama-cpp-python), the
 reference for ModelTests' SmolLM2 golden test. F32 KV cache, no flash attention, 2 threads.
-usage: smollm2_greedy.py MODEL.gguf OUT.json [N_TOKENS]
+usage: smollm2_greedy.py MODEL.gguf OUT.json [N_TOKENS]   (default 80: past 64 cached positions,
+where llama.cpp's attention sums wrap around its 64 partial sums)
 Writes {"model": ..., "tokens": N, "cases": [{"prompt", "prompt_tokens", "tokens"}]}: prompt
 tokens as llama.cpp tokenizes them (special tokens parsed, no BOS: SmolLM2 adds none) and the
 first N greedy ids (argmax of the logits; eos is not special-cased, generation runs on)."""
@@ -20,7 +21,7 @@ PROMPTS = [
 
 def main():
     model, out = sys.argv[1], sys.argv[2]
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 40
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 80
     llm = Llama(model_path=model, n_ctx=512, n_batch=512, n_ubatch=512, n_threads=2, logits_all=True,
                 type_k=0, type_v=0, flash_attn=False, verbose=False)
     cases = []

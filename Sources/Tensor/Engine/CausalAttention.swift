@@ -72,8 +72,10 @@ public enum CausalAttention {
         }
         MatchedMath.softmax(scores, count: length, padded: true)
 
-        // partial[m, d] = Σ_{p ≡ m} w_p · v[p, d]   ([partials, headDim])
-        partial.update(repeating: 0, count: partials &* headDim)
+        // partial[m, d] = Σ_{p ≡ m} w_p · v[p, d]   ([partials, headDim]); rows past `length`
+        // would stay 0 and are left out of the combination below (adding 0 changes nothing).
+        let used = min(length, partials)
+        partial.update(repeating: 0, count: used &* headDim)
         let vectorised = headDim % 16 == 0
         for p in 0..<length {
             let w = scores[p], v = values + p &* stride
@@ -89,14 +91,34 @@ public enum CausalAttention {
                 for d in 0..<headDim { row[d] = row[d].addingProduct(v[d], w) }
             }
         }
-        // Combine: lane l's value is S[l] (vector over d), then the 16-lane tree.
-        for d in 0..<headDim {
-            @inline(__always) func at(_ m: Int) -> Float { partial[m &* headDim &+ d] }
-            var lanes = F32x16.zero
-            for l in 0..<16 {
-                lanes[l] = partials == 64 ? (at(l) + at(32 &+ l)) + (at(16 &+ l) + at(48 &+ l)) : at(l)
+        if vectorised {
+            // 16 output dimensions at a time: lane l of ggml's accumulator is a vector over d.
+            var d = 0
+            while d < headDim {
+                @inline(__always) func at(_ m: Int) -> F32x16 { m < used ? load16(partial + (m &* headDim &+ d)) : .zero }
+                var s = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7),
+                         at(8), at(9), at(10), at(11), at(12), at(13), at(14), at(15))
+                if partials == 64 {
+                    @inline(__always) func lane(_ l: Int) -> F32x16 { (at(l) + at(32 &+ l)) + (at(16 &+ l) + at(48 &+ l)) }
+                    s = (lane(0), lane(1), lane(2), lane(3), lane(4), lane(5), lane(6), lane(7),
+                         lane(8), lane(9), lane(10), lane(11), lane(12), lane(13), lane(14), lane(15))
+                }
+                // MatchedMath.sum16's tree: halves, quarters, then pairs.
+                let h0 = s.0 + s.8, h1 = s.1 + s.9, h2 = s.2 + s.10, h3 = s.3 + s.11
+                let h4 = s.4 + s.12, h5 = s.5 + s.13, h6 = s.6 + s.14, h7 = s.7 + s.15
+                let q0 = h0 + h4, q1 = h1 + h5, q2 = h2 + h6, q3 = h3 + h7
+                store16((q0 + q2) + (q1 + q3), out + d)
+                d &+= 16
             }
-            out[d] = MatchedMath.sum16(lanes)
+        } else {
+            for d in 0..<headDim {
+                @inline(__always) func at(_ m: Int) -> Float { m < used ? partial[m &* headDim &+ d] : 0 }
+                var lanes = F32x16.zero
+                for l in 0..<16 {
+                    lanes[l] = partials == 64 ? (at(l) + at(32 &+ l)) + (at(16 &+ l) + at(48 &+ l)) : at(l)
+                }
+                out[d] = MatchedMath.sum16(lanes)
+            }
         }
     }
 }
