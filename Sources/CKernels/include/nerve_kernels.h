@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-/// 1 when the CPU supports AVX-512 F/BW/VL with VNNI, FMA and F16C; 0 otherwise.
+/// 1 when the CPU supports AVX-512 F/BW/DQ/VL with VNNI, FMA and F16C; 0 otherwise.
 int nerve_kernels_available(void);
 
 /// Activation rows: logical row t at base + (index ? index[t] : t) * stride bytes.
