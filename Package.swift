@@ -37,7 +37,10 @@ let package = Package(
         module("Config"),
         module("Corpus", ["XML", "Posix", "JSON"]),
         module("Index", ["SQLite", "Corpus", "Posix", "Tensor"]),
-        module("Tensor"),
+        // Our own C: the int8 dot products (AVX-512 VNNI) Swift cannot express well, compiled
+        // without -march and chosen at run time (see Sources/CKernels/include/nerve_kernels.h).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        module("Tensor", ["CKernels"]),
         module("GGUF", ["Posix"]),
         module("Tokenizer", ["GGUF", "JSON"]),
         module("Model", ["Tensor", "GGUF", "Tokenizer", "Posix", "JSON"]),
@@ -45,9 +48,9 @@ let package = Package(
         module("Pipeline", ["Config", "JSON", "Posix"]),
         module("Frontier", ["JSON", "Posix"]),
         module("Wire", ["JSON", "Posix"]),
-        module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Frontier", "JSON", "Config", "Posix"]),
+        module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Tokenizer", "Tensor", "Frontier", "JSON", "Config", "Posix"]),
         module("Daemon", ["Wire", "Pipeline", "Stages", "Config", "Index", "Posix", "JSON"]),
-        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon", "Model"]),
+        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon", "Model", "Generate"]),
         .executableTarget(name: "nerved", dependencies: ["Daemon", "Posix", "JSON", "Stages"], swiftSettings: native),
         .executableTarget(name: "nerve", dependencies: ["Client", "Config", "Posix"], swiftSettings: native),
 
@@ -66,6 +69,7 @@ let package = Package(
         tests("GGUF", ["GGUF", "Tensor"]),
         tests("Tokenizer", ["Tokenizer", "GGUF"]),
         tests("Model", ["Model", "GGUF", "Tokenizer", "Tensor", "Generate"]),
+        tests("Generate", ["Generate", "Model", "Tokenizer", "GGUF"]),
         tests("Pipeline", ["Pipeline", "Config", "JSON"]),
         tests("Wire", ["Wire", "JSON"]),
         tests("Frontier", ["Frontier", "JSON"]),

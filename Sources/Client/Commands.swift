@@ -74,6 +74,7 @@ public enum Commands {
         case "calibrate": return try calibrate(inv)
         case "debug": return try debugToml(inv)
         case "embed": return try embed(inv)
+        case "generate": return try generate(inv)
         default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
         }
     }

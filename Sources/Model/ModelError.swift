@@ -1,6 +1,7 @@
 // The one error type of the Model module: reading weight files (safetensors), configs and
 // vocabularies, and binding tensors to an architecture. Cases carry the facts; only
 // `description` writes English.
+import GGUF
 import Tokenizer
 
 /// Everything that can go wrong loading or running a model.
@@ -44,6 +45,21 @@ public enum ModelError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The tokenizer knows more tokens than the embedding matrix has rows.
     case vocabularyMismatch(tokenizer: Int, embeddings: Int)
 
+    // MARK: - GGUF language models (LanguageModel and the architectures)
+
+    /// The GGUF file could not be opened or parsed, or a metadata key is missing or mistyped.
+    case gguf(path: String, GGUFError)
+    /// `general.architecture` names an architecture this engine does not run.
+    case unknownArchitecture(String)
+    /// A hyperparameter is out of range or inconsistent with the others.
+    case hyperparameter(key: String, value: String, reason: String)
+    /// A tensor is stored in a format the kernels cannot use there (e.g. Q2_K, or a quantised norm).
+    case unsupportedTensorType(name: String, type: String)
+    /// A token id outside the vocabulary.
+    case tokenOutOfRange(token: Int32, vocabulary: Int)
+    /// Evaluating `tokens` more tokens at `position` would overflow the KV cache of `context`.
+    case contextFull(position: Int, tokens: Int, context: Int)
+
     public var description: String {
         switch self {
         case let .io(path, message):
@@ -82,6 +98,18 @@ public enum ModelError: Error, CustomStringConvertible, Sendable, Equatable {
             return "vocabulary: \(error)"
         case let .vocabularyMismatch(tokenizer, embeddings):
             return "the vocabulary has \(tokenizer) tokens but the embedding matrix only \(embeddings) rows"
+        case let .gguf(path, error):
+            return "\(path): \(error)"
+        case let .unknownArchitecture(name):
+            return "architecture '\(name)' is not supported; supported are \(DecoderArchitecture.allCases.map(\.rawValue).joined(separator: ", "))"
+        case let .hyperparameter(key, value, reason):
+            return "hyperparameter \(key) = \(value): \(reason)"
+        case let .unsupportedTensorType(name, type):
+            return "tensor \(name) is stored as \(type), which this engine cannot use there"
+        case let .tokenOutOfRange(token, vocabulary):
+            return "token id \(token) is outside the vocabulary of \(vocabulary) tokens"
+        case let .contextFull(position, tokens, context):
+            return "\(tokens) more tokens at position \(position) exceed the context of \(context) tokens"
         }
     }
 }

@@ -74,6 +74,22 @@ enum Arguments {
                     one line of space-separated floats per text. Vectors are unit length (cosine = dot product).
                     Without --model the daemon embeds with the model named in etc/nerved.toml (error EMODEL
                     when it has none).
+        CommandSpec(path: ["generate"], arguments: "", summary: "continue a prompt with a local GGUF model (in this process, no daemon)",
+                    positionals: 0, variadic: false,
+                    options: [("--model", "FILE", "GGUF model file (required)"),
+                              ("--prompt", "TEXT", "prompt text; special tokens such as <|im_start|> are parsed (required)"),
+                              ("--max-tokens", "N", "tokens to generate at most (default 128)"),
+                              ("--temperature", "T", "sampling temperature; 0 = greedy (default 0)"),
+                              ("--seed", "S", "random seed for sampling (default 0)"),
+                              ("--threads", "N", "kernel threads (default: all processors)"),
+                              ("--context", "N", "KV cache positions (default: the model's, at most 4096)"),
+                              ("--top-logits", "K", "with --json: the K best logits at every prompt position"),
+                              ("--ignore-eos", "", "keep generating past end-of-generation tokens")],
+                    details: """
+                    Streams the continuation to stdout and timings to stderr. With --json prints one object:
+                    prompt_tokens, tokens (ids), text, stop_reason, timings {prompt_tokens, prefill_ms,
+                    generated_tokens, decode_ms, ...}, confidence, model, experts ([layer][expert] counts,
+                    mixture-of-experts models only) and top_logits ([position][K] {id, logit}) when asked.
                     """),
         CommandSpec(path: ["debug", "toml"], arguments: "FILE", summary: "print a TOML file as toml-test tagged JSON",
                     positionals: 1, variadic: false, options: [], details: "Exits 1 with the diagnostic when the file is not valid TOML."),
@@ -98,11 +114,11 @@ enum Arguments {
 
     static func help(_ c: CommandSpec) -> String {
         var s = "Usage: nerve [--socket PATH] [--json] \((c.path + (c.arguments.isEmpty ? [] : [c.arguments])).joined(separator: " "))"
-        for o in c.options { s += " [\(o.name) \(o.value)]" }
+        for o in c.options { s += o.value.isEmpty ? " [\(o.name)]" : " [\(o.name) \(o.value)]" }
         s += "\n\n\(c.summary.prefix(1).uppercased() + c.summary.dropFirst()).\n"
         if !c.details.isEmpty { s += "\n" + c.details + "\n" }
         s += "\nOptions:\n"
-        for o in c.options { s += "  " + "\(o.name) \(o.value)".padding(16) + o.help + "\n" }
+        for o in c.options { s += "  " + (o.value.isEmpty ? o.name : "\(o.name) \(o.value)").padding(16) + o.help + "\n" }
         s += globalHelp + "\n"
         return s
     }
@@ -119,24 +135,41 @@ enum Arguments {
         var wantHelp = false
         var words: [String] = []
         var options: [String: String] = [:]
+        var flags: Set<String> = []
+        let all = commands.flatMap(\.options)
+        let valued = Set(all.filter { !$0.value.isEmpty }.map(\.name)), flagNames = Set(all.filter { $0.value.isEmpty }.map(\.name))
         var i = 0
         var sawDashDash = false
         while i < argv.count {
-            let a = argv[i]
+            var a = argv[i]
             if sawDashDash { words.append(a); i += 1; continue }
+            var inline: String?
+            if a.hasPrefix("--"), let eq = a.firstIndex(of: "=") {
+                inline = String(a[a.index(after: eq)...])
+                a = String(a[..<eq])
+            }
             switch a {
             case "--": sawDashDash = true
             case "--json": json = true
             case "-h", "--help": wantHelp = true
-            case "--socket", "--config", "--pipelines", "--since", "--limit", "--precision", "--escalation", "--out",
-                 "--model", "--input", "--f32":
-                guard i + 1 < argv.count else { return .usage("\(a) needs a value") }
-                if a == "--socket" { socket = argv[i + 1] } else { options[String(a.dropFirst(2))] = argv[i + 1] }
-                i += 1
+            case "--socket":
+                guard let v = inline ?? (i + 1 < argv.count ? argv[i + 1] : nil) else { return .usage("\(a) needs a value") }
+                socket = v
+                if inline == nil { i += 1 }
+            case _ where valued.contains(a):
+                guard let v = inline ?? (i + 1 < argv.count ? argv[i + 1] : nil) else { return .usage("\(a) needs a value") }
+                options[String(a.dropFirst(2))] = v
+                if inline == nil { i += 1 }
+            case _ where flagNames.contains(a):
+                if inline != nil { return .usage("\(a) takes no value") }
+                flags.insert(String(a.dropFirst(2)))
             default:
-                if a.hasPrefix("--socket=") { socket = String(a.dropFirst(9)) }
-                else if a.hasPrefix("-") && a.count > 1 && Double(a) == nil { return .usage("unknown option '\(a)'") }
-                else { words.append(a) }
+                if a.hasPrefix("-") && a.count > 1 && Double(a) == nil {
+                    var msg = "unknown option '\(a)'"
+                    if let hint = Suggest.didYouMean(a, among: ["--json", "--help", "--socket"] + all.map(\.name)) { msg += "; \(hint)" }
+                    return .usage(msg)
+                }
+                words.append(argv[i])
             }
             i += 1
         }
@@ -149,7 +182,7 @@ enum Arguments {
             return .usage(msg)
         }
         if wantHelp { return .help(help(spec)) }
-        for k in options.keys where !spec.options.contains(where: { $0.name == "--" + k }) {
+        for k in options.keys.sorted() + flags.sorted() where !spec.options.contains(where: { $0.name == "--" + k }) {
             return .usage("\(spec.path.joined(separator: " ")) does not take --\(k)")
         }
         let positionals = Array(words.dropFirst(spec.path.count))
@@ -158,7 +191,7 @@ enum Arguments {
             if positionals.count < spec.positionals { return .usage("\(name) needs \(spec.arguments)") }
             return .usage("\(name) takes \(spec.positionals == 0 ? "no arguments" : spec.arguments), found extra '\(positionals[spec.positionals])'")
         }
-        return .run(Invocation(command: spec.path, socket: socket, json: json, options: options, flags: [], positionals: positionals))
+        return .run(Invocation(command: spec.path, socket: socket, json: json, options: options, flags: flags, positionals: positionals))
     }
 }
 

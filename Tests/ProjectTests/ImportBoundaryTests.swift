@@ -33,7 +33,7 @@ import TestSupport
 
     /// Which module folder may import each C-facing module.
     static let owners: [String: String] = [
-        "CSQLite": "/Sources/SQLite/", "CLibXML2": "/Sources/XML/", "Glibc": "/Sources/Posix/", "Darwin": "/Sources/Posix/", "Musl": "/Sources/Posix/",
+        "CSQLite": "/Sources/SQLite/", "CLibXML2": "/Sources/XML/", "CKernels": "/Sources/Tensor/", "Glibc": "/Sources/Posix/", "Darwin": "/Sources/Posix/", "Musl": "/Sources/Posix/",
     ]
 
     @Test func cLibrariesAreImportedOnlyByTheirWrapper() {

@@ -42,44 +42,69 @@ enum DotKernels {
     @inline(__always)
     static func u8(_ p: UnsafeRawPointer, _ i: Int) -> Int32 { Int32(p.load(fromByteOffset: i, as: UInt8.self)) }
 
-    static func q8_0(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, _ blocks: Int) -> Float {
-        var sum: Float = 0
-        for b in 0..<blocks {
-            let x = w + b &* 34, y = a + b &* 34
-            var s: Int32 = 0
-            for j in 0..<32 { s &+= i8(x, 2 &+ j) &* i8(y, 2 &+ j) }
-            sum += Half.load(x, 0) * Half.load(y, 0) * Float(s)
-        }
-        return sum
+    /// The 32 quants of a block as bytes.
+    @inline(__always)
+    static func bytes32(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD32<Int8> {
+        p.loadUnaligned(fromByteOffset: offset, as: SIMD32<Int8>.self)
     }
 
+    /// The 32 4-bit quants of a 16-byte nibble block, in ggml's unpacked order: the low nibbles
+    /// of bytes 0–15, then the high nibbles.
+    @inline(__always)
+    static func nibbles32(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD32<Int8> {
+        let b = p.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+        let lo = unsafeBitCast(b & 0xF, to: SIMD16<Int8>.self), hi = unsafeBitCast(b &>> 4, to: SIMD16<Int8>.self)
+        return SIMD32(lowHalf: lo, highHalf: hi)
+    }
+
+    /// Eight lane sums of four consecutive products each, x[4j..4j+3]·y[4j..4j+3], as floats
+    /// (exact: |sum| < 2²⁴). This is the shape of ggml's x86 block dots (mul_sum_i8_pairs_float),
+    /// which accumulate these 8 lanes separately across blocks and add them at the end.
+    @inline(__always)
+    static func laneSums(_ x: SIMD32<Int8>, _ y: SIMD32<Int8>) -> SIMD8<Float> {
+        // Widening by shifts on wider views: Swift's SIMD conversions and evenHalf/oddHalf
+        // compile to lane-by-lane loops. Viewed as Int16, byte 2k is the low half (little-endian).
+        // |x·y| ≤ 127·127, so two products add without overflow in Int16.
+        let xv = unsafeBitCast(x, to: SIMD16<Int16>.self), yv = unsafeBitCast(y, to: SIMD16<Int16>.self)
+        let pairs = ((xv &<< 8) &>> 8) &* ((yv &<< 8) &>> 8) &+ (xv &>> 8) &* (yv &>> 8)
+        let v = unsafeBitCast(pairs, to: SIMD8<Int32>.self)
+        return SIMD8<Float>(((v &<< 16) &>> 16) &+ (v &>> 16))
+    }
+
+    /// ggml x86 order: acc = fma(dx·dy, lanes, acc) per block, then hsum_float_8.
+    static func q8_0(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, _ blocks: Int) -> Float {
+        var acc = SIMD8<Float>.zero
+        for b in 0..<blocks {
+            let x = w + b &* 34, y = a + b &* 34
+            let d = Half.load(x, 0) * Half.load(y, 0)
+            acc.addProduct(SIMD8(repeating: d), laneSums(bytes32(x, 2), bytes32(y, 2)))
+        }
+        return MatchedMath.sum8(acc)
+    }
+
+    /// As q8_0, with the nibbles offset by −8.
     static func q4_0(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, _ blocks: Int) -> Float {
-        var sum: Float = 0
+        var acc = SIMD8<Float>.zero
         for b in 0..<blocks {
             let x = w + b &* 18, y = a + b &* 34
-            var s: Int32 = 0
-            for j in 0..<16 {
-                let q = u8(x, 2 &+ j)
-                s &+= ((q & 0xF) &- 8) &* i8(y, 2 &+ j) &+ ((q &>> 4) &- 8) &* i8(y, 18 &+ j)
-            }
-            sum += Half.load(x, 0) * Half.load(y, 0) * Float(s)
+            let d = Half.load(x, 0) * Half.load(y, 0)
+            acc.addProduct(SIMD8(repeating: d), laneSums(nibbles32(x, 2) &- 8, bytes32(y, 2)))
         }
-        return sum
+        return MatchedMath.sum8(acc)
     }
 
     /// Σ (d·q + m)·(da·a) = d·da·Σq·a + m·(da·Σa); the Q8_1 block carries da·Σa as `s`.
+    /// ggml x86 order: the m·s terms summed (fused) in a scalar, the rest as q8_0.
     static func q4_1(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, _ blocks: Int) -> Float {
-        var sum: Float = 0
+        var acc = SIMD8<Float>.zero
+        var mins: Float = 0
         for b in 0..<blocks {
             let x = w + b &* 20, y = a + b &* 36
-            var s: Int32 = 0
-            for j in 0..<16 {
-                let q = u8(x, 4 &+ j)
-                s &+= (q & 0xF) &* i8(y, 4 &+ j) &+ (q &>> 4) &* i8(y, 20 &+ j)
-            }
-            sum += Half.load(x, 0) * Half.load(y, 0) * Float(s) + Half.load(x, 2) * Half.load(y, 2)
+            mins = mins.addingProduct(Half.load(x, 2), Half.load(y, 2))
+            let d = Half.load(x, 0) * Half.load(y, 0)
+            acc.addProduct(SIMD8(repeating: d), laneSums(nibbles32(x, 4), bytes32(y, 4)))
         }
-        return sum
+        return MatchedMath.sum8(acc) + mins
     }
 
     /// Per super-block: d·da·Σ_j scale_j·(Σ q·a over sub-block j) − dmin·da·Σ_j min_j·(Σ a over j),

@@ -1,0 +1,35 @@
+// Integer dot-product kernels that Swift cannot express well (AVX-512 VNNI byte dot products),
+// for the linear layers of the decoder. Each computes a tile of rows × tokens with the same
+// float operations, in the same order, as the portable Swift kernels (Tensor/Quant/QuantDot),
+// so results are bit-identical; Tensor calls them only when nerve_kernels_available() says the
+// CPU can run them (runtime dispatch; the file is compiled without -march).
+#ifndef NERVE_KERNELS_H
+#define NERVE_KERNELS_H
+
+#include <stdint.h>
+
+/// 1 when the CPU supports AVX-512 F/BW/DQ/VL with VNNI, FMA and F16C; 0 otherwise.
+int nerve_kernels_available(void);
+
+/// Activation rows: logical row t at base + (index ? index[t] : t) * stride bytes.
+typedef struct {
+    const void *base;
+    long stride;
+    const int32_t *index;
+} nerve_rows;
+
+/// y[t * ystride + r] = Σ W[r] · x[t] for r in [r0, r1), t in [0, ntok): W rows of `row_bytes`
+/// bytes holding `blocks` blocks, x rows in the weight format's activation format.
+/// Q4_1 × Q8_1, Q8_0 × Q8_0, Q4_0 × Q8_0 (32-element blocks); Q4_K × Q8_K, Q6_K × Q8_K (256).
+void nerve_linear_q4_1(const void *w, long row_bytes, long r0, long r1, long blocks,
+                       nerve_rows x, long ntok, float *y, long ystride);
+void nerve_linear_q8_0(const void *w, long row_bytes, long r0, long r1, long blocks,
+                       nerve_rows x, long ntok, float *y, long ystride);
+void nerve_linear_q4_0(const void *w, long row_bytes, long r0, long r1, long blocks,
+                       nerve_rows x, long ntok, float *y, long ystride);
+void nerve_linear_q4_K(const void *w, long row_bytes, long r0, long r1, long blocks,
+                       nerve_rows x, long ntok, float *y, long ystride);
+void nerve_linear_q6_K(const void *w, long row_bytes, long r0, long r1, long blocks,
+                       nerve_rows x, long ntok, float *y, long ystride);
+
+#endif

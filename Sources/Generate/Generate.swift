@@ -1,1 +1,0 @@
-// Module Generate: see DESIGN.md for what it owns.
