@@ -74,6 +74,8 @@ public enum Commands {
         case "calibrate": return try calibrate(inv)
         case "debug": return try debugToml(inv)
         case "generate": return try generate(inv)
+        case "moefy": return try moefy(inv)
+        case "perplexity": return try perplexity(inv)
         default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
         }
     }
