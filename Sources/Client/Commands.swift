@@ -75,6 +75,8 @@ public enum Commands {
         case "debug": return try debugToml(inv)
         case "embed": return try embed(inv)
         case "generate": return try generate(inv)
+        case "moefy": return try moefy(inv)
+        case "perplexity": return try perplexity(inv)
         default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
         }
     }

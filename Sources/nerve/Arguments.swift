@@ -91,6 +91,30 @@ enum Arguments {
                     generated_tokens, decode_ms, ...}, confidence, model, experts ([layer][expert] counts,
                     mixture-of-experts models only) and top_logits ([position][K] {id, logit}) when asked.
                     """),
+        CommandSpec(path: ["moefy"], arguments: "", summary: "turn a dense GGUF model into a Mixture-of-Experts GGUF (in this process)",
+                    positionals: 0, variadic: false,
+                    options: [("--model", "FILE", "dense llama-family GGUF to convert (required)"),
+                              ("--experts", "E", "experts per layer; must divide the FFN width (required)"),
+                              ("--active", "K", "experts each token uses (required)"),
+                              ("--calibration", "DIR", "folder (or file) of .txt/.md text to fit the routers on (required)"),
+                              ("--out", "FILE", "the MoE GGUF to write (required)"),
+                              ("--shared", "N", "neurons per layer in an always-on shared expert (default 0; > 0 writes granitemoe)"),
+                              ("--tokens", "N", "calibration tokens (default 4096)"),
+                              ("--threads", "N", "kernel threads (default: all processors)")],
+                    details: """
+                    Splits every layer's feed-forward neurons into E equal experts by co-activation on the
+                    calibration text and fits a linear router per layer (least squares on each expert's
+                    contribution). The result uses the Mixtral layout of the llama architecture, so Nerve and
+                    llama.cpp both run it. With --json prints per-layer router recall, kept energy and load.
+                    """),
+        CommandSpec(path: ["perplexity"], arguments: "", summary: "a model's perplexity on a text file (llama-perplexity's method)",
+                    positionals: 0, variadic: false,
+                    options: [("--model", "FILE", "GGUF model (required)"),
+                              ("--file", "TEXT", "text file to score (required)"),
+                              ("--context", "N", "window size; the second half of each window is scored (default 512)"),
+                              ("--chunks", "N", "score at most N windows"),
+                              ("--threads", "N", "kernel threads (default: all processors)")],
+                    details: "With --json prints perplexity, mean_nll, windows, scored_tokens, seconds."),
         CommandSpec(path: ["debug", "toml"], arguments: "FILE", summary: "print a TOML file as toml-test tagged JSON",
                     positionals: 1, variadic: false, options: [], details: "Exits 1 with the diagnostic when the file is not valid TOML."),
     ]
