@@ -74,6 +74,7 @@ enum Arguments {
                     one line of space-separated floats per text. Vectors are unit length (cosine = dot product).
                     Without --model the daemon embeds with the model named in etc/nerved.toml (error EMODEL
                     when it has none).
+                    """),
         CommandSpec(path: ["generate"], arguments: "", summary: "continue a prompt with a local GGUF model (in this process, no daemon)",
                     positionals: 0, variadic: false,
                     options: [("--model", "FILE", "GGUF model file (required)"),

@@ -35,9 +35,13 @@ public final class EngineModel: LocalModel, @unchecked Sendable {
                                             stopStrings: request.stop)
             let g: Generation
             do {
-                g = try generator.chat([.system(request.system), .user(request.user)], options: options) { event in
-                    if !event.text.isEmpty { onToken(event.text) }
-                    return true
+                // The engine takes an optional (so formally escaping) callback; it calls it only
+                // during this generation.
+                g = try withoutActuallyEscaping(onToken) { emit in
+                    try generator.chat([.system(request.system), .user(request.user)], options: options) { event in
+                        if !event.text.isEmpty { emit(event.text) }
+                        return true
+                    }
                 }
             } catch {
                 throw StagesError.model(reason: "\(error)")
