@@ -18,6 +18,10 @@ public enum WorkerMain {
             return o
         }
         handler.onShutdown = { try? Signals.send(.terminate, to: Identity.processID) }
+        // A pipeline may name a socket in a folder nothing has made yet (e.g. run/).
+        if let slash = socket.lastIndex(of: "/"), slash != socket.startIndex {
+            try? FileSystem.makeDirectories(String(socket[..<slash]))
+        }
         var opts = ServerOptions(path: socket)
         opts.maxLineBytes = 64 << 20
         let server = Server(options: opts, handler: handler, log: { [log] in log.debug("worker-conn", [("event", $0)]) })

@@ -55,7 +55,7 @@ public enum WorkerKinds {
     public static func registry(model: String?, threads: Int?, models: ModelCache = ModelCache()) throws -> Registry {
         let r = Registry()
         Codecs.register(into: r)
-        r.register(GenerateKind.kind(models))
+        r.register(GenerateKind.kind(models, fixedModel: model))
         if let model { _ = try models.model(path: model, threads: threads ?? 0, context: 2048) }
         return r
     }

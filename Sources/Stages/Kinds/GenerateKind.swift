@@ -8,7 +8,9 @@ import Index
 import Pipeline
 
 enum GenerateKind {
-    static func kind(_ models: ModelCache) -> StageKind {
+    /// `fixedModel`: in a `nerved worker --model FILE`, the file the worker serves; the caller's
+    /// `model` parameter is relative to the caller's pipeline folder, not the worker's.
+    static func kind(_ models: ModelCache, fixedModel: String? = nil) -> StageKind {
         StageKind(
             name: "answer.generate", summary: "the local language model answers from the numbered passages, cited",
             pipelines: ["ask"], role: .answering,
@@ -36,7 +38,7 @@ enum GenerateKind {
                     calibration = GenerateCalibration(weights: c.weights, bias: c.bias)
                 }
                 return GenerateStage(
-                    id: cfg.id, models: models, modelPath: cfg.path("model"), threads: cfg.int("threads"), context: cfg.int("context"),
+                    id: cfg.id, models: models, modelPath: fixedModel ?? cfg.path("model"), threads: cfg.int("threads"), context: cfg.int("context"),
                     maxTokens: cfg.int("max_tokens"), temperature: cfg.double("temperature"), seed: UInt64(cfg.int("seed")),
                     passages: cfg.int("passages"), passageChars: cfg.int("passage_chars"), stream: cfg.bool("stream"),
                     calibration: calibration)
