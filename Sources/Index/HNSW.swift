@@ -1,7 +1,8 @@
 // The HNSW graph over a VectorSlab's slots (Malkov & Yashunin 2018): node i is slot i. Layer-0
 // links sit in one flat array of fixed-size records [count, up to 2M ids]; upper-layer records
 // [count, up to M ids] are appended to a second array. Insertion is the paper's algorithm 1
-// with the neighbour-selection heuristic of algorithm 4; construction uses exact f32 similarity.
+// with the neighbour-selection heuristic of algorithm 4; candidates are found with int8
+// similarities, links are chosen with exact f32 ones.
 import Tensor
 
 /// Graph parameters, declarable on the `search.vector` stage.
