@@ -1,7 +1,8 @@
 // The HNSW graph over a VectorSlab's slots (Malkov & Yashunin 2018): node i is slot i. Layer-0
 // links sit in one flat array of fixed-size records [count, up to 2M ids]; upper-layer records
 // [count, up to M ids] are appended to a second array. Insertion is the paper's algorithm 1
-// with the neighbour-selection heuristic of algorithm 4; construction uses exact f32 similarity.
+// with the neighbour-selection heuristic of algorithm 4; candidates are found with int8
+// similarities, links are chosen with exact f32 ones.
 import Tensor
 
 /// Graph parameters, declarable on the `search.vector` stage.
@@ -148,11 +149,16 @@ final class HNSWGraph: @unchecked Sendable {
         return l
     }
 
-    /// Inserts the next slot of `slab` (algorithm 1). `scratch` is the builder's own.
+    /// Inserts the next slot of `slab` (algorithm 1). `scratch` is the builder's own. The
+    /// candidate search walks the graph with int8 similarities (as queries do: a quarter of the
+    /// memory traffic); the efConstruction candidates it finds are re-scored in f32, and the
+    /// neighbour selection and every stored link use exact similarities.
     func insert(slab: VectorSlab, scratch: Scratch) {
         let level = drawLevel()
         let node = addNode(level: level)
-        let probe = F32Probe(slab: slab, query: slab.vector(node))
+        let exact = F32Probe(slab: slab, query: slab.vector(node))
+        Distance.widen(slab.codes(node), count: slab.dimension, into: scratch.query16)
+        let probe = I8Probe(slab: slab, query: scratch.query16)
         guard entry >= 0 else {
             entry = Int32(node)
             maxLevel = level
@@ -166,10 +172,16 @@ final class HNSWGraph: @unchecked Sendable {
             layer -= 1
         }
         layer = Swift.min(level, maxLevel)
+        var found: [Scored] = []
         while layer >= 0 {
             scratch.begin(nodes: count)
             searchLayer(probe, entry: ep, similarity: sim, ef: parameters.efConstruction, layer: layer, scratch: scratch, deleted: nil)
-            let found = scratch.results.drainDescending()
+            found.removeAll(keepingCapacity: true)
+            for i in 0..<scratch.results.count {
+                let s = scratch.results.storage[i].slot
+                found.append(Scored(similarity: exact.similarity(Int(s)), slot: s))
+            }
+            found.sort { $0.similarity > $1.similarity }
             let chosen = select(found, max: m, slab: slab)
             let own = links(node, layer)
             own[0] = UInt32(chosen.count)
@@ -178,7 +190,7 @@ final class HNSWGraph: @unchecked Sendable {
             for c in chosen { connect(Int(c.slot), to: node, similarity: c.similarity, layer: layer, cap: cap, slab: slab) }
             if let best = found.first {
                 ep = Int(best.slot)
-                sim = best.similarity
+                sim = probe.similarity(ep)
             }
             layer -= 1
         }

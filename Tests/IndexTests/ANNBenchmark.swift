@@ -26,7 +26,7 @@ import TestSupport
         let efs = env("NERVE_BENCH_ANN_EF", "10,16,24,32,48,64,96,128,192,256").split(separator: ",").compactMap { Int($0) }
         let limit = Int(env("NERVE_BENCH_ANN_LIMIT", "0")) ?? 0
 
-        var base = try Self.readF32(dir + "/base.f32", dimension: dimension)
+        var base = Identity.environment("NERVE_BENCH_ANN_LOAD") == nil ? try Self.readF32(dir + "/base.f32", dimension: dimension) : []
         if limit > 0 { base = Array(base.prefix(limit)) }
         let queries = try Self.readF32(dir + "/queries.f32", dimension: dimension)
         let gtBytes = try FileSystem.read(dir + "/gt.i32")
@@ -36,15 +36,28 @@ import TestSupport
         }
         #expect(truth.count == queries.count)
 
-        let rssBefore = Identity.residentBytes()
-        let c = VectorCollection(dimension: dimension, parameters: HNSWParameters(m: m, efConstruction: efc), graphThreshold: .max)
-        try c.add(base.enumerated().map { (id: Int64($0.offset + 1), vector: $0.element) }, buildGraph: false)
-        let loaded = Identity.residentBytes()
-        let start = ContinuousClock.now
-        c.buildGraph()
-        let seconds = (ContinuousClock.now - start) / .seconds(1)
-        let rssAfter = Identity.residentBytes()
-        print("ann-build: \(base.count) vectors \(dimension)-d M=\(m) efConstruction=\(efc) \(seconds) s, memory \(c.memoryBytes) bytes (rss +\(rssAfter - rssBefore), graph +\(rssAfter - loaded))")
+        let c: VectorCollection
+        if let saved = Identity.environment("NERVE_BENCH_ANN_LOAD") {
+            // A later round: the files a first round saved, mapped as the daemon maps them.
+            let start = ContinuousClock.now
+            guard let l = try VectorCollection.load(directory: saved, indexID: 1, graphThreshold: .max) else {
+                Issue.record("no vector files in \(saved)")
+                return
+            }
+            c = l
+            print("ann-load: \(c.count) vectors in \((ContinuousClock.now - start) / .seconds(1)) s")
+        } else {
+            let rssBefore = Identity.residentBytes()
+            c = VectorCollection(dimension: dimension, parameters: HNSWParameters(m: m, efConstruction: efc), graphThreshold: .max)
+            try c.add(base.enumerated().map { (id: Int64($0.offset + 1), vector: $0.element) }, buildGraph: false)
+            let loaded = Identity.residentBytes()
+            let start = ContinuousClock.now
+            c.buildGraph()
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            let rssAfter = Identity.residentBytes()
+            print("ann-build: \(base.count) vectors \(dimension)-d M=\(m) efConstruction=\(efc) \(seconds) s, memory \(c.memoryBytes) bytes (rss +\(rssAfter - rssBefore), graph +\(rssAfter - loaded))")
+            if let dir = Identity.environment("NERVE_BENCH_ANN_SAVE") { try c.save(directory: dir, generation: 1, indexID: 1) }
+        }
         #expect(c.hasGraph)
 
         for ef in efs {
