@@ -49,13 +49,21 @@ let package = Package(
         module("Frontier", ["JSON", "Posix"]),
         module("Wire", ["JSON", "Posix"]),
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Tokenizer", "Tensor", "Frontier", "JSON", "Config", "Posix"]),
-        module("Daemon", ["Wire", "Pipeline", "Stages", "Config", "Index", "Posix", "JSON"]),
-        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon", "Model", "Generate"]),
-        .executableTarget(name: "nerved", dependencies: ["Daemon", "Posix", "JSON", "Stages"], swiftSettings: native),
-        .executableTarget(name: "nerve", dependencies: ["Client", "Config", "Posix"], swiftSettings: native),
+        // The application layer: ask/ingest/forget orchestration over bound pipelines, replies,
+        // the query log. Below it everything is engine; above it the daemon knows no SQL or stage.
+        module("Service", ["Pipeline", "Stages", "Index", "SQLite", "Config", "JSON", "Posix"]),
+        module("Daemon", ["Service", "Pipeline", "Wire", "Config", "Posix", "JSON"]),
+        // `nerve`'s socket commands: they reach the daemon through the wire client only.
+        module("Client", ["Wire", "JSON", "Posix"]),
+        // `nerve`'s in-process tools: models (generate, perplexity, moefy, embed --model), checks
+        // (check, debug toml) and fitting (calibrate) — everything that computes here, not in nerved.
+        module("Tools", ["Client", "Service", "Daemon", "Pipeline", "Stages", "Model", "Generate", "Tokenizer", "GGUF", "Tensor",
+                         "Posix", "JSON", "Config"]),
+        .executableTarget(name: "nerved", dependencies: ["Daemon", "Service", "Posix", "JSON"], swiftSettings: native),
+        .executableTarget(name: "nerve", dependencies: ["Client", "Tools", "Config", "Posix"], swiftSettings: native),
 
         // Shared helpers for tests only: temp folders, paths to ../shared/data, a daemon harness.
-        .target(name: "TestSupport", dependencies: ["Posix", "SQLite", "JSON", "Wire", "Daemon", "Stages", "Pipeline", "Config", "Index"], path: "Tests/Support",
+        .target(name: "TestSupport", dependencies: ["Posix", "SQLite", "JSON", "Wire", "Daemon", "Service", "Stages", "Pipeline", "Config", "Index"], path: "Tests/Support",
                 swiftSettings: native),
         tests("Project", []),
         tests("Posix", ["Posix"]),
@@ -73,7 +81,8 @@ let package = Package(
         tests("Pipeline", ["Pipeline", "Config", "JSON"]),
         tests("Wire", ["Wire", "JSON"]),
         tests("Frontier", ["Frontier", "JSON"]),
-        tests("Stages", ["Stages", "Pipeline", "Index", "Corpus"]),
+        tests("Stages", ["Stages", "Service", "Pipeline", "Index", "Corpus"]),
+        tests("Service", ["Service", "Stages", "Pipeline", "Index", "Corpus", "JSON"]),
         tests("Daemon", ["Daemon", "Wire", "JSON", "Pipeline"]),
         tests("CLI", ["JSON", "Wire"]),
     ]

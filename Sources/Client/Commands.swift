@@ -1,8 +1,6 @@
-// What each `nerve` command does once its flags are parsed: connect, call, render. Flag parsing
-// itself lives in the nerve executable; this module never reads CommandLine.
-import Config
-import Daemon
-import Pipeline
+// What each of `nerve`'s socket commands does once its flags are parsed: connect, call, render.
+// Flag parsing lives in the nerve executable, the in-process tools in the Tools module; this
+// module reaches the daemon through the wire client only and never reads CommandLine.
 import JSON
 import Posix
 import Wire
@@ -31,10 +29,18 @@ public enum Commands {
     public static func run(_ inv: Invocation) -> Int32 {
         do {
             return try dispatch(inv)
-        } catch let e as ClientError {
+        } catch {
+            return exitStatus(error, inv)
+        }
+    }
+
+    /// Prints `error` the way every command does (as JSON too with --json) and returns the exit status.
+    public static func exitStatus(_ error: Error, _ inv: Invocation) -> Int32 {
+        switch error {
+        case let e as ClientError:
             Console.error("nerve: \(e)\n")
             return e.exitCode
-        } catch let e as WireError {
+        case let e as WireError:
             if inv.json, case let .rpc(code, message, data) = e {
                 var err = JSONObject([("code", .string(code.rawValue)), ("message", .string(message))])
                 if data.count > 1 { err["data"] = .object(data) }
@@ -42,7 +48,7 @@ public enum Commands {
             }
             Console.error("nerve: \(e)\n")
             return ClientError.wire(e).exitCode
-        } catch {
+        default:
             Console.error("nerve: \(error)\n")
             return 1
         }
@@ -69,19 +75,14 @@ public enum Commands {
             return "Pipelines reloaded.\n" + w.map { $0 + "\n" }.joined()
         }
         case "stop": return try simple(inv, method: "shutdown", params: [:]) { _ in "nerved is stopping.\n" }
-        case "check": return check(inv)
+        case "search": return try search(inv)
         case "eval": return try evaluate(inv)
-        case "calibrate": return try calibrate(inv)
-        case "debug": return try debugToml(inv)
         case "embed": return try embed(inv)
-        case "generate": return try generate(inv)
-        case "moefy": return try moefy(inv)
-        case "perplexity": return try perplexity(inv)
         default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
         }
     }
 
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         let p = FileSystem.absolute(path)
         return (try? FileSystem.realPath(p)) ?? p
     }
@@ -120,6 +121,21 @@ public enum Commands {
         return 0
     }
 
+    /// `nerve search QUERY [--top N] [--path PREFIX]`: the ranked passages, cited.
+    static func search(_ inv: Invocation) throws -> Int32 {
+        var params = JSONObject([("query", .string(inv.positionals.joined(separator: " ")))])
+        if let t = inv.options["top"] {
+            guard let n = Int(t), (1...100).contains(n) else { throw ClientError.usage(message: "--top must be an integer from 1 to 100", command: "search") }
+            params["top"] = .int(Int64(n))
+        }
+        if let p = inv.options["path"] { params["path"] = .string(absolute(p)) }
+        let client = try connect(inv)
+        defer { client.close() }
+        let result = try client.call("search", params)
+        Console.output(inv.json ? result.pretty() + "\n" : Render.search(result))
+        return 0
+    }
+
     static func ingest(_ inv: Invocation, method: String) throws -> Int32 {
         let path = absolute(inv.positionals[0])
         guard FileSystem.exists(path) else {
@@ -141,13 +157,13 @@ public enum Commands {
         return 0
     }
 
-    static func questions(_ inv: Invocation) throws -> [EvalQuestion] {
+    public static func questions(_ inv: Invocation) throws -> [EvalQuestion] {
         var qs = try EvalQuestion.load(inv.positionals[0])
         if let l = inv.options["limit"].flatMap(Int.init), l > 0 { qs = Array(qs.prefix(l)) }
         return qs
     }
 
-    static func progressPrinter(_ inv: Invocation) -> (Int, Int) -> Void {
+    public static func progressPrinter(_ inv: Invocation) -> (Int, Int) -> Void {
         let live = Identity.isStandardErrorTerminal
         return { done, total in
             if live && (done % 25 == 0 || done == total) { Console.error("\r\u{1B}[K  \(done)/\(total) questions") }
@@ -164,7 +180,7 @@ public enum Commands {
         if inv.json { Console.output(s.pretty() + "\n"); return 0 }
         func pct(_ k: String) -> String {
             let x: Double = s[k]?.doubleValue ?? 0
-            return fixed2(x * 100) + "%"
+            return Decimals.fixed(x * 100, places: 2) + "%"
         }
         var out = "\(s["questions"]?.intValue ?? 0) questions (\(s["answerable"]?.intValue ?? 0) answerable, \(s["unanswerable"]?.intValue ?? 0) unanswerable)\n"
         if let f = first {
@@ -174,7 +190,7 @@ public enum Commands {
         }
         out += "end to end: accepted \(s["end_to_end_accepted"]?.intValue ?? 0), precision \(pct("end_to_end_precision")), "
         out += "coverage \(pct("end_to_end_coverage")), unanswerable declined \(s["unanswerable_declined"]?.intValue ?? 0), "
-        out += "p50 \(fixed2(s["p50_ms"]?.doubleValue ?? 0)) ms, cost $\(fixed2(s["cost"]?.doubleValue ?? 0))\n"
+        out += "p50 \(Decimals.fixed(s["p50_ms"]?.doubleValue ?? 0, places: 2)) ms, cost $\(Decimals.fixed(s["cost"]?.doubleValue ?? 0, places: 2))\n"
         for (route, v) in s["routes"]?.objectValue ?? JSONObject() {
             out += "  route \(route): final \(v["final"]?.intValue ?? 0), accepted \(v["accepted"]?.intValue ?? 0), correct \(v["accepted_correct"]?.intValue ?? 0)\n"
         }
@@ -182,68 +198,4 @@ public enum Commands {
         return 0
     }
 
-    /// `nerve calibrate FILE.jsonl`: fits confidences, picks thresholds, writes the calibration file.
-    static func calibrate(_ inv: Invocation) throws -> Int32 {
-        let qs = try questions(inv)
-        let precision = inv.options["precision"].flatMap(Double.init) ?? 0.95
-        let escalation = inv.options["escalation"].flatMap(Double.init)
-        guard (0.5...1).contains(precision), escalation.map({ (0...1).contains($0) }) ?? true else {
-            throw ClientError.usage(message: "--precision must be in 0.5...1 and --escalation in 0...1", command: "calibrate")
-        }
-        let records = try Evaluation.run(qs, socket: inv.socket, progress: progressPrinter(inv))
-        let results = Calibrate.fit(records, targetPrecision: precision, targetEscalation: escalation)
-        guard !results.isEmpty else {
-            throw ClientError.file(path: inv.positionals[0], reason: "no answering stage reported features; nothing to calibrate")
-        }
-        let answerable = qs.filter { !$0.unanswerable }.count
-        for r in results { Console.output(Calibrate.render(r, answerable: answerable) + "\n") }
-        let out = inv.options["out"] ?? "pipelines/calibration.toml"
-        let goal = escalation.map { "escalation rate \(fixed2($0 * 100))%" } ?? "precision \(fixed2(precision * 100))%"
-        let text = CalibrationFile.render(results.map { ($0.stage, $0.calibration) }, comments: [
-            "Written by `nerve calibrate` from \(inv.positionals[0]) (\(qs.count) questions, \(answerable) answerable), target \(goal).",
-            "Reference it from a pipeline with: calibration = \"\(out.split(separator: "/").last.map(String.init) ?? out)\"",
-        ])
-        do { try FileSystem.writeAtomically(out, Array(text.utf8)) } catch { throw ClientError.file(path: out, reason: "\(error)") }
-        Console.output("wrote \(out)\n")
-        return 0
-    }
-
-    /// Validates nerved.toml and the pipelines locally (no daemon needed); exit 0 or 78.
-    static func check(_ inv: Invocation) -> Int32 {
-        var config = DaemonConfig()
-        if let path = inv.options["config"] {
-            do { config = try DaemonConfig.load(path: path) } catch {
-                Console.error("\(error)\n")
-                return 78
-            }
-        }
-        if let p = inv.options["pipelines"] { config.pipelines = p }
-        let (ok, report) = Daemon.check(config: config)
-        if ok { Console.output(report + "\n") } else { Console.error(report + "\n") }
-        return ok ? 0 : 78
-    }
-
-    /// `nerve debug toml FILE`: the toml-test tagged JSON of a TOML file.
-    static func debugToml(_ inv: Invocation) throws -> Int32 {
-        let path = inv.positionals[0]
-        let bytes: [UInt8]
-        do { bytes = try FileSystem.read(path, limit: 64 << 20) } catch {
-            throw ClientError.file(path: path, reason: "\(error)")
-        }
-        do {
-            let table = try TOML.parse(bytes: bytes)
-            Console.output(taggedJSON(table) + "\n")
-            return 0
-        } catch {
-            Console.error("\(path):\(error.location.map { "\($0):" } ?? "") error: \(error.message)\n")
-            return 1
-        }
-    }
-}
-
-/// Two decimals, for figures in reports.
-func fixed2(_ x: Double) -> String {
-    let n = Int((x * 100).rounded())
-    let frac = abs(n % 100)
-    return "\(n < 0 && n > -100 ? "-" : "")\(n / 100).\(frac < 10 ? "0" : "")\(frac)"
 }

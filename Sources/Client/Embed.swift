@@ -1,14 +1,13 @@
-// `nerve embed`: sentence embeddings of texts, from a local model folder (`--model DIR`) or from
-// the daemon's embedding model (the `embed` method). Prints a JSON array of vectors, or writes
-// raw float32 rows for benchmarks (`--f32 FILE`) when given many texts (`--input FILE`).
+// `nerve embed`: sentence embeddings of texts from the daemon's embedding model (the `embed`
+// method; with `--model DIR` the Tools module embeds in process instead). Prints a JSON array of
+// vectors, or writes raw float32 rows for benchmarks (`--f32 FILE`) for many texts (`--input FILE`).
 import JSON
-import Model
 import Posix
 import Wire
 
 extension Commands {
     /// Texts from the positionals, or one per line of `--input FILE` (a final empty line ignored).
-    static func embedTexts(_ inv: Invocation) throws -> [String] {
+    public static func embedTexts(_ inv: Invocation) throws -> [String] {
         guard let path = inv.options["input"] else {
             guard !inv.positionals.isEmpty else {
                 throw ClientError.usage(message: "embed needs TEXT... (after --) or --input FILE", command: "embed")
@@ -27,20 +26,19 @@ extension Commands {
 
     static func embed(_ inv: Invocation) throws -> Int32 {
         let texts = try embedTexts(inv)
-        let vectors: [[Float]]
-        if let dir = inv.options["model"] {
-            let encoder: SentenceEncoder
-            do { encoder = try SentenceEncoder(directory: dir) } catch { throw ClientError.file(path: dir, reason: "\(error)") }
-            vectors = try encodeLocally(encoder, texts, progress: inv.options["f32"] != nil)
-        } else {
-            let client = try connect(inv)
-            defer { client.close() }
-            let result = try client.call("embed", JSONObject([("texts", .array(texts.map { .string($0) }))]))
-            vectors = (result["embeddings"]?.arrayValue ?? []).map { ($0.arrayValue ?? []).map { Float($0.doubleValue ?? .nan) } }
-            guard vectors.count == texts.count else {
-                throw ClientError.wire(.malformedFrame(reason: "embed returned \(vectors.count) vectors for \(texts.count) texts"))
-            }
+        let client = try connect(inv)
+        defer { client.close() }
+        let result = try client.call("embed", JSONObject([("texts", .array(texts.map { .string($0) }))]))
+        let vectors = (result["embeddings"]?.arrayValue ?? []).map { ($0.arrayValue ?? []).map { Float($0.doubleValue ?? .nan) } }
+        guard vectors.count == texts.count else {
+            throw ClientError.wire(.malformedFrame(reason: "embed returned \(vectors.count) vectors for \(texts.count) texts"))
         }
+        return try printVectors(vectors, inv)
+    }
+
+    /// Prints `vectors` as `nerve embed` does (JSON, lines of floats, or raw float32 to --f32 FILE).
+    public static func printVectors(_ vectors: [[Float]], _ inv: Invocation) throws -> Int32 {
+        let texts = vectors
         if let out = inv.options["f32"] {
             // Row-major [texts, dimension] little-endian float32: what numpy.fromfile reads.
             var bytes: [UInt8] = []
@@ -53,18 +51,6 @@ extension Commands {
         Console.output(inv.json ? renderVectors(vectors) + "\n"
                               : vectors.map { $0.map { "\($0)" }.joined(separator: " ") + "\n" }.joined())
         return 0
-    }
-
-    /// Encodes in slices of 2,048 texts so a long input shows progress on standard error.
-    static func encodeLocally(_ encoder: SentenceEncoder, _ texts: [String], progress: Bool) throws -> [[Float]] {
-        var out: [[Float]] = []
-        out.reserveCapacity(texts.count)
-        let t0 = ContinuousClock.now
-        for start in stride(from: 0, to: texts.count, by: 2048) {
-            out += encoder.encode(Array(texts[start..<min(start + 2048, texts.count)]), batchSize: 32)
-            if progress { Console.error("embedded \(out.count)/\(texts.count) in \(ContinuousClock.now - t0)\n") }
-        }
-        return out
     }
 
     /// A JSON array of arrays; each float printed in its shortest round-trip form.

@@ -3,7 +3,6 @@
 // accepted answer; an unanswerable question must not be answered), and summed up per route.
 import JSON
 import Posix
-import Stages
 import Wire
 
 /// One line of an evaluation file.
@@ -128,5 +127,5 @@ public enum Evaluation {
         return .object(o)
     }
 
-    static func round(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+    static func round(_ x: Double) -> Double { Decimals.rounded(x, places: 4) }
 }

@@ -17,9 +17,7 @@ public enum Render {
     }
 
     static func number(_ x: Double, digits: Int = 2) -> String {
-        let scale = [1.0, 10, 100, 1000, 10000][min(digits, 4)]
-        let n = (x * scale).rounded() / scale
-        return digits == 0 ? String(Int(n)) : String(n)
+        Decimals.fixed(x, places: digits)
     }
 
     /// The answer, its citations, then one line of route/confidence/timing.
@@ -50,6 +48,19 @@ public enum Render {
         out += " · generation \(r["generation"]?.intValue ?? 0) · \(number(r["total_ms"]?.doubleValue ?? 0, digits: 1)) ms"
         if !stages.isEmpty { out += "\n  stages: " + stages.joined(separator: ", ") }
         return out + "\n"
+    }
+
+    /// Ranked passages: rank, score and citation, then the passage text.
+    public static func search(_ r: JSON) -> String {
+        let passages = r["passages"]?.arrayValue ?? []
+        if passages.isEmpty { return "No passages match \"\(r["query"]?.stringValue ?? "")\".\n" }
+        var out = ""
+        for p in passages {
+            out += "\(p["rank"]?.intValue ?? 0). " + citation(p["citation"] ?? .null) + "  (score \(number(p["score"]?.doubleValue ?? 0, digits: 3)))\n"
+            let text = (p["text"]?.stringValue ?? "").split(whereSeparator: \.isNewline).joined(separator: " ")
+            out += "   " + (text.count > 300 ? String(text.prefix(300)) + "…" : text) + "\n"
+        }
+        return out + "\n  \(passages.count) passage\(passages.count == 1 ? "" : "s") · generation \(r["generation"]?.intValue ?? 0)\n"
     }
 
     public static func stats(_ r: JSON) -> String {

@@ -140,79 +140,133 @@ public enum Schema {
     }
 }
 
+/// A parameter value as written, before checking: from a TOML file (with locations) or from JSON
+/// (a stage plan sent to a worker, without). One checker reads both, so a bad value gets the same
+/// diagnostic wherever it comes from.
+public struct RawParameter: Sendable {
+    public indirect enum Value: Sendable {
+        case string(String)
+        case integer(Int64)
+        case float(Double)
+        case boolean(Bool)
+        case array([RawParameter])
+        /// Anything else (a table, a datetime, JSON null...): only its type name matters.
+        case other(typeName: String)
+    }
+
+    public var value: Value
+    public var location: SourceLocation?
+
+    public init(_ value: Value, at location: SourceLocation? = nil) {
+        self.value = value
+        self.location = location
+    }
+
+    public init(_ node: TOMLNode) {
+        location = node.location
+        switch node.value {
+        case let .string(s): value = .string(s)
+        case let .integer(n): value = .integer(n)
+        case let .float(x): value = .float(x)
+        case let .boolean(b): value = .boolean(b)
+        case let .array(items): value = .array(items.map(RawParameter.init))
+        default: value = .other(typeName: node.value.typeName)
+        }
+    }
+
+    public var typeName: String {
+        switch value {
+        case .string: return "string"
+        case .integer: return "integer"
+        case .float: return "float"
+        case .boolean: return "boolean"
+        case .array: return "array"
+        case let .other(name): return name
+        }
+    }
+}
+
 public enum ParameterCheck {
     /// The checked value of `node` for `spec`, or nil after appending a diagnostic.
     public static func value(_ node: TOMLNode, _ spec: ParameterSpec, file: String, _ d: inout [Diagnostic]) -> ParameterValue? {
-        func error(_ at: SourceLocation, _ message: String, notes: [String] = []) {
+        value(RawParameter(node), spec, file: file, &d)
+    }
+
+    /// The checked value of `raw` for `spec` (type and bounds), or nil after appending a diagnostic.
+    public static func value(_ raw: RawParameter, _ spec: ParameterSpec, file: String, _ d: inout [Diagnostic]) -> ParameterValue? {
+        func error(_ at: SourceLocation?, _ message: String, notes: [String] = []) {
             d.append(Diagnostic(.error, file: file, at: at, message, notes: notes))
         }
-        let found = node.value
         func wrong() -> ParameterValue? {
-            error(node.location, "parameter '\(spec.name)' must be \(article(spec.type.name)), found \(found.typeName)")
+            error(raw.location, "parameter '\(spec.name)' must be \(article(spec.type.name)), found \(raw.typeName)")
             return nil
+        }
+        func number(_ r: RawParameter) -> Double? {
+            switch r.value {
+            case let .float(f): return f
+            case let .integer(n): return Double(n)
+            default: return nil
+            }
         }
         switch spec.type {
         case .string:
-            guard case let .string(s) = found else { return wrong() }
+            guard case let .string(s) = raw.value else { return wrong() }
             return .string(s)
         case let .integer(range):
-            guard case let .integer(n) = found else { return wrong() }
+            let n: Int64
+            switch raw.value {
+            case let .integer(i): n = i
+            // JSON has one number type: a whole float is the integer it spells.
+            case let .float(f) where raw.location == nil && f.rounded() == f && abs(f) < 9e15: n = Int64(f)
+            default: return wrong()
+            }
             guard let i = Int(exactly: n), range.contains(i) else {
-                error(node.location, "parameter '\(spec.name)' must be in \(range.lowerBound)...\(range.upperBound), found \(n)")
+                error(raw.location, "parameter '\(spec.name)' must be in \(range.lowerBound)...\(range.upperBound), found \(n)")
                 return nil
             }
             return .integer(i)
         case let .float(range):
-            let x: Double
-            switch found {
-            case let .float(f): x = f
-            case let .integer(n): x = Double(n)
-            default: return wrong()
-            }
+            guard let x = number(raw) else { return wrong() }
             guard range.contains(x) else {
-                error(node.location, "parameter '\(spec.name)' must be in \(range.lowerBound)...\(range.upperBound), found \(x)")
+                error(raw.location, "parameter '\(spec.name)' must be in \(range.lowerBound)...\(range.upperBound), found \(x)")
                 return nil
             }
             return .float(x)
         case .boolean:
-            guard case let .boolean(b) = found else { return wrong() }
+            guard case let .boolean(b) = raw.value else { return wrong() }
             return .boolean(b)
         case .strings:
-            guard case let .array(items) = found else { return wrong() }
+            guard case let .array(items) = raw.value else { return wrong() }
             var out: [String] = []
             for it in items {
                 guard case let .string(s) = it.value else {
-                    error(it.location, "parameter '\(spec.name)' must be an array of strings, found an element of type \(it.value.typeName)")
+                    error(it.location ?? raw.location, "parameter '\(spec.name)' must be an array of strings, found an element of type \(it.typeName)")
                     return nil
                 }
                 out.append(s)
             }
             return .strings(out)
         case let .floats(range):
-            guard case let .array(items) = found else { return wrong() }
+            guard case let .array(items) = raw.value else { return wrong() }
             var out: [Double] = []
             for it in items {
-                let x: Double
-                switch it.value {
-                case let .float(f): x = f
-                case let .integer(n): x = Double(n)
-                default:
-                    error(it.location, "parameter '\(spec.name)' must be an array of numbers, found an element of type \(it.value.typeName)")
+                guard let x = number(it) else {
+                    error(it.location ?? raw.location, "parameter '\(spec.name)' must be an array of numbers, found an element of type \(it.typeName)")
                     return nil
                 }
                 guard range.contains(x) else {
-                    error(it.location, "elements of parameter '\(spec.name)' must be in \(range.lowerBound)...\(range.upperBound), found \(x)")
+                    error(it.location ?? raw.location, "elements of parameter '\(spec.name)' must be in \(range.lowerBound)...\(range.upperBound), found \(x)")
                     return nil
                 }
                 out.append(x)
             }
             return .floats(out)
         case let .choice(options):
-            guard case let .string(s) = found else { return wrong() }
+            guard case let .string(s) = raw.value else { return wrong() }
             guard options.contains(s) else {
                 var notes = Suggest.didYouMean(s, among: options).map { [$0] } ?? []
                 notes.append("accepted values: " + options.joined(separator: ", "))
-                error(node.location, "unknown value '\(s)' for parameter '\(spec.name)'", notes: notes)
+                error(raw.location, "unknown value '\(s)' for parameter '\(spec.name)'", notes: notes)
                 return nil
             }
             return .string(s)

@@ -1,13 +1,11 @@
-// nerved's lifecycle: take the index lock, open the index, link the pipelines (a bad file stops
-// start-up with exit 78), listen, then wait for signals: SIGHUP reloads (keeping the old
-// pipelines on error), SIGTERM/SIGINT drain in-flight requests and exit cleanly.
+// nerved's lifecycle: take the index lock, open the engine (index, models, pipelines planned and
+// bound; a bad file stops start-up with exit 78), listen, then wait for signals: SIGHUP reloads
+// (keeping the old pipelines on error), SIGTERM/SIGINT drain in-flight requests and exit cleanly.
 import Config
 import JSON
-import Pipeline
 import Posix
-import Stages
+import Service
 import Wire
-import Index
 
 public final class Daemon: @unchecked Sendable {
     public let config: DaemonConfig
@@ -24,26 +22,14 @@ public final class Daemon: @unchecked Sendable {
         workers = WorkerSupervisor(log: log)
     }
 
-    /// Checks config and pipelines without starting (`nerved --check`).
+    /// Checks config and pipelines without starting (`nerved --check`): no index, model or
+    /// socket is opened and no file is created.
     /// - Returns: the diagnostics text (warnings included) and whether all is well.
     public static func check(config: DaemonConfig) -> (ok: Bool, report: String) {
-        let c = config.resolved()
-        let tmp = (try? FileSystem.makeTemporaryDirectory(prefix: "nerved-check")) ?? "/tmp"
-        defer { FileSystem.removeTree(tmp) }
-        do {
-            // Kinds bind to an index only when they run; a scratch index lets the check link them.
-            let store = try IndexStore(directory: tmp)
-            let registry = StandardKinds.registry(StageEnvironment(index: store))
-            let set = try PipelineSet.load(dir: c.pipelines, registry: registry)
-            let (a, i) = PipelineSet.paths(in: c.pipelines)
-            let warnings = set.warnings.map(\.description)
-            return (true, (warnings + ["\(a): ok", "\(i): ok"]).joined(separator: "\n"))
-        } catch {
-            return (false, "\(error)")
-        }
+        Engine.check(pipelines: config.resolved().pipelines)
     }
 
-    /// Starts serving: lock, index, pipelines, socket.
+    /// Starts serving: lock, engine, workers, socket.
     /// - Throws: `DaemonError` (exit code in `exitCode`).
     public func start() throws {
         Signals.ignoreBrokenPipe()
@@ -55,36 +41,30 @@ public final class Daemon: @unchecked Sendable {
             if case let .locked(path, holder) = e { throw DaemonError.indexLocked(path: path, holder: holder) }
             throw DaemonError.index(reason: e.description)
         }
-        let store: IndexStore
-        do { store = try IndexStore(directory: config.index) } catch {
-            throw DaemonError.index(reason: "\(error)")
+        let engine: Engine
+        do {
+            engine = try Engine(config: EngineConfig(index: config.index, pipelines: config.pipelines, embeddingModel: config.embeddingModel,
+                                                     embeddingThreads: config.embeddingThreads, maxFileBytes: config.maxFileBytes,
+                                                     maxDecompressionRatio: config.maxDecompressionRatio),
+                                transport: WorkerTransport(), log: { [log] in log.info("stage", [("message", $0)]) })
+        } catch let e as ServiceError {
+            if case .pipeline = e { throw DaemonError.pipeline(report: e.description) }
+            throw DaemonError.index(reason: e.description)
         }
-        for note in store.vectorNotes { log.warning("vectors", [("note", note)]) }
-        var embedding: EmbeddingModel?
-        if !config.embeddingModel.isEmpty {
-            let m = EmbeddingModel(directory: config.embeddingModel, threads: config.embeddingThreads > 0 ? config.embeddingThreads : nil)
-            do { _ = try m.encoder() } catch {
-                log.warning("embedding-model", [("reason", "\(error)"), ("effect", "vector search off; lexical search only")])
-            }
-            embedding = m
+        for note in engine.vectorNotes { log.warning("vectors", [("note", note)]) }
+        if let problem = engine.embeddingProblem {
+            log.warning("embedding-model", [("reason", problem), ("effect", "vector search off; lexical search only")])
         }
-        let env = StageEnvironment(index: store, maxFileBytes: Int64(config.maxFileBytes),
-                                   decodeLimits: DecodeLimits(maxRatio: config.maxDecompressionRatio), embedding: embedding,
-                                   log: { [log] in log.info("stage", [("message", $0)]) })
-        let registry = StandardKinds.registry(env)
-        let set: PipelineSet
-        do { set = try PipelineSet.load(dir: config.pipelines, registry: registry) } catch let e as PipelineError {
-            throw DaemonError.pipeline(e)
-        }
-        for w in set.warnings { log.warning("pipeline", [("diagnostic", w.description)]) }
-        let d = Dispatcher(env: env, registry: registry, pipelines: set, pipelineDir: config.pipelines, log: log, config: config)
+        for w in engine.warnings { log.warning("pipeline", [("diagnostic", w.description)]) }
+        let d = Dispatcher(engine: engine, log: log, config: config)
         d.info = JSONObject([("pid", .int(Int64(Identity.processID))), ("socket", .string(config.socket)),
                              ("index", .string(config.index)), ("pipelines", .string(config.pipelines)),
                              ("version", .string(Version.string))])
         d.onShutdown = { try? Signals.send(.terminate, to: Identity.processID) }
-        d.onPipelines = { [workers] set in workers.reconcile(WorkerSupervisor.specs(set.ask)) }
+        let program = config.workerExecutable
+        d.onReload = { [workers] in workers.reconcile(WorkerSupervisor.specs(engine.workerSpecs, executable: program)) }
         d.workerStatus = { [workers] in workers.status }
-        workers.reconcile(WorkerSupervisor.specs(set.ask))
+        workers.reconcile(WorkerSupervisor.specs(engine.workerSpecs, executable: program))
         dispatcher = d
 
         var opts = ServerOptions(path: config.socket)
@@ -140,8 +120,8 @@ public final class Daemon: @unchecked Sendable {
         workers.stopAll()
         let left = server?.drain(timeoutMs: config.drainTimeoutMs) ?? 0
         // The vector files are a cache of the database; saving spares the next start a catch-up.
-        if let env = dispatcher?.env {
-            do { try env.index.saveVectors() } catch { log.warning("vectors", [("error", "\(error)")]) }
+        if let engine = dispatcher?.engine {
+            do { try engine.saveVectors() } catch { log.warning("vectors", [("error", "\(error)")]) }
         }
         log.info("stopped", [("unfinished", left)])
         server = nil

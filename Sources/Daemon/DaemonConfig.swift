@@ -32,6 +32,9 @@ public struct DaemonConfig: Sendable {
     public var embeddingModel = "models/all-MiniLM-L6-v2"
     /// Threads per embedding forward pass (0: every core).
     public var embeddingThreads = 0
+    /// The program started as `PROGRAM worker ...` for stages that run in supervised workers
+    /// (nil: this executable; "": start none — tests serve those sockets themselves).
+    public var workerExecutable: String?
 
     public init() {}
 

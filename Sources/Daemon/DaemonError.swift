@@ -1,12 +1,11 @@
 // The Daemon module's one error type: why nerved could not start or serve.
 import Config
-import Pipeline
 
 public enum DaemonError: Error, CustomStringConvertible, Sendable {
     /// nerved.toml or a flag is invalid; every diagnostic is included.
     case config(diagnostics: [Diagnostic])
-    /// A pipeline file is invalid.
-    case pipeline(PipelineError)
+    /// A pipeline file is invalid or cannot be bound; the diagnostics as text.
+    case pipeline(report: String)
     /// Another nerved holds the index.
     case indexLocked(path: String, holder: String?)
     /// The socket could not be created.
@@ -17,7 +16,7 @@ public enum DaemonError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .config(diags): return diags.map(\.description).joined(separator: "\n")
-        case let .pipeline(e): return e.description
+        case let .pipeline(report): return report
         case let .indexLocked(path, holder):
             return "the index is in use by another nerved (\(holder ?? "unknown pid")): lock \(path)"
         case let .socket(path, reason): return "cannot listen on \(path): \(reason)"

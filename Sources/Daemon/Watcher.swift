@@ -3,7 +3,7 @@
 // re-synced. New folders get watches as they appear; a queue overflow or a lost watch means a
 // full rescan of that root, so no change is ever missed for long.
 import Posix
-import Stages
+
 
 final class Watcher: @unchecked Sendable {
     /// Quiet time after the last event before syncing, and the longest a busy folder waits.

@@ -1,17 +1,16 @@
 // `nerved worker`: a process that serves `stage.run` for the stages the daemon runs out of
 // process (the local model), on its own socket, until SIGTERM or `shutdown`.
 import JSON
-import Pipeline
 import Posix
-import Stages
+import Service
 import Wire
 
 public enum WorkerMain {
-    /// Serves `registry`'s kinds at `socket`; returns the exit status.
-    public static func run(socket: String, registry: Registry, info: JSONObject, log: Logger) -> Int32 {
+    /// Serves `host`'s kinds at `socket`; returns the exit status.
+    public static func run(socket: String, host: WorkerHost, info: JSONObject, log: Logger) -> Int32 {
         Signals.ignoreBrokenPipe()
         Signals.block([.hangup, .terminate, .interrupt])
-        let handler = StageServer(registry: registry, log: log) {
+        let handler = StageServer(host: host, log: log) {
             var o = info
             o["pid"] = .int(Int64(Identity.processID))
             o["rss_bytes"] = .int(Int64(Identity.residentBytes()))
@@ -29,7 +28,7 @@ public enum WorkerMain {
             log.error("worker-listen-failed", [("socket", socket), ("reason", "\(error)")])
             return 74
         }
-        log.info("worker-ready", [("pid", Identity.processID), ("socket", socket), ("kinds", registry.kinds.keys.sorted().joined(separator: ","))])
+        log.info("worker-ready", [("pid", Identity.processID), ("socket", socket), ("kinds", host.kinds.joined(separator: ","))])
         _ = Signals.wait([.terminate, .interrupt, .hangup])
         server.drain(timeoutMs: 5000)
         return 0

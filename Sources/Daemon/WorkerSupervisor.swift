@@ -1,8 +1,8 @@
 // Starts and supervises the worker processes the ask pipeline's out-of-process stages need (the
 // local model runs in `nerved worker`, so a model crash or out-of-memory kill never takes the
 // daemon down): restart with backoff when one dies, reconcile on reload, stop on shutdown.
-import Pipeline
 import Posix
+import Service
 
 final class WorkerSupervisor: @unchecked Sendable {
     struct Spec: Equatable {
@@ -16,12 +16,12 @@ final class WorkerSupervisor: @unchecked Sendable {
 
     init(log: Logger) { self.log = log }
 
-    /// The workers a pipeline needs: stages with a `socket` whose kind runs in a supervised worker.
-    static func specs(_ p: LinkedPipeline) -> [Spec] {
-        p.stages.compactMap { s in
-            guard let socket = s.config.socket, let args = s.kind.worker?(s.config) else { return nil }
-            return Spec(socket: socket, argv: [ChildProcess.currentExecutable, "worker", "--socket", socket] + args)
-        }
+    /// The processes for the engine's worker specs: `PROGRAM worker` serving each socket, where
+    /// PROGRAM is nerved itself unless `executable` says otherwise ("" starts none).
+    static func specs(_ workers: [WorkerSpec], executable: String?) -> [Spec] {
+        let program = executable ?? ChildProcess.currentExecutable
+        guard !program.isEmpty else { return [] }
+        return workers.map { Spec(socket: $0.socket, argv: [program, "worker", "--socket", $0.socket] + $0.arguments) }
     }
 
     /// Makes the running workers match `specs`: stops the ones no longer wanted, starts new ones.

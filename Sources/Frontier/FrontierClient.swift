@@ -21,8 +21,8 @@ public final class FrontierClient: Sendable {
             }
             key = k
         }
-        let promptTokens = messages.reduce(0) { $0 + FrontierSettings.estimateTokens($1.content) + 4 }
-        let worst = settings.cost(tokensIn: promptTokens, tokensOut: settings.maxTokens)
+        let promptTokens = Self.promptTokens(messages)
+        let worst = worstCaseCost(messages)
         if let maxCost, worst > maxCost {
             throw FrontierError.budgetExceeded(kind: "remaining", limit: maxCost, needed: worst)
         }
@@ -49,6 +49,16 @@ public final class FrontierClient: Sendable {
             throw FrontierError.retriesExhausted(attempts: settings.maxAttempts, last: last.description)
         }
         throw last
+    }
+
+    /// The most this call may cost: the prompt's estimated tokens and `max_tokens` of answer at
+    /// the declared prices.
+    public func worstCaseCost(_ messages: [ChatMessage]) -> Double {
+        settings.cost(tokensIn: Self.promptTokens(messages), tokensOut: settings.maxTokens)
+    }
+
+    static func promptTokens(_ messages: [ChatMessage]) -> Int {
+        messages.reduce(0) { $0 + FrontierSettings.estimateTokens($1.content) + 4 }
     }
 
     /// Exponential backoff, or what the server asked for with Retry-After (capped at 30 s).

@@ -1,5 +1,6 @@
 // The Frontier module's one error type: why a call to a frontier model endpoint did not produce
 // an answer. The answer.frontier stage turns any of these into "keep the best lower-route answer".
+import JSON
 public enum FrontierError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The environment variable that should hold the API key is unset or empty.
     case missingKey(variable: String)
@@ -24,7 +25,7 @@ public enum FrontierError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .http(status, body, _): return "HTTP \(status): \(body.prefix(300))"
         case let .timeout(ms, what): return "\(what) timed out after \(ms) ms"
         case let .budgetExceeded(kind, limit, needed):
-            return "\(kind) budget of $\(limit) would be exceeded (needs up to $\(needed)); not sent"
+            return "\(kind) budget of $\(Decimals.fixed(limit, places: 4)) would be exceeded (needs up to $\(Decimals.fixed(needed, places: 4))); not sent"
         case let .malformedResponse(reason): return "malformed response: \(reason)"
         case let .transport(reason): return "connection failed: \(reason)"
         case let .retriesExhausted(n, last): return "gave up after \(n) attempts; last error: \(last)"

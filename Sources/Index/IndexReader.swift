@@ -18,7 +18,9 @@ public struct IndexStatus: Sendable, Equatable {
     public var vectorModel: String = ""
 }
 
-public final class IndexReader {
+/// A reader is used by one thread at a time (a request takes it from the pool and gives it back);
+/// it is Sendable so a request's context can carry it to the stages of that request.
+public final class IndexReader: @unchecked Sendable {
     let c: Connection
     let vectors: VectorIndex
 

@@ -65,6 +65,9 @@ public final class IndexStore: @unchecked Sendable {
         return (c?.count ?? 0, c?.hasGraph ?? false, vectors.unsavedChanges)
     }
 
+    /// The HNSW parameters and the size below which searches scan exactly, as last configured.
+    public var vectorConfiguration: (parameters: HNSWParameters, graphThreshold: Int) { vectors.configuration }
+
     /// Sets the HNSW parameters and the size below which searches scan exactly; a graph built
     /// with other parameters is rebuilt in the background.
     public func configureVectors(parameters: HNSWParameters, graphThreshold: Int) {
@@ -94,6 +97,17 @@ public final class IndexStore: @unchecked Sendable {
         }
         defer { pool.withLock { if idle.count < 32 { idle.append(c) } } }
         return try body(IndexReader(connection: c, vectors: vectors))
+    }
+
+    /// Runs `body` inside one read transaction: every query it makes sees the same committed state
+    /// (SQLite's WAL snapshot, taken at the first read), however many commits happen meanwhile.
+    public func snapshot<T>(_ body: (IndexReader) throws -> T) throws -> T {
+        try read { r in
+            try db("begin snapshot") { try r.c.execute("BEGIN") }
+            defer { try? r.c.execute("COMMIT") }
+            _ = try r.generation() // the first read fixes the snapshot
+            return try body(r)
+        }
     }
 
     /// Runs `body` with the single writer; other writers wait.

@@ -26,6 +26,8 @@ final class VectorIndex: @unchecked Sendable {
     private var unsaved = 0
 
     var collection: VectorCollection? { lock.withLock { current } }
+    /// The graph parameters and exact-scan threshold in force.
+    var configuration: (parameters: HNSWParameters, graphThreshold: Int) { lock.withLock { (parameters, graphThreshold) } }
     var notes: [String] { lock.withLock { noteList } }
     var unsavedChanges: Int { lock.withLock { unsaved } }
 

@@ -3,6 +3,7 @@
 // target precision. A pipeline names one with a top-level `calibration = "FILE"`; a stage's own
 // `accept` still wins over the file's.
 import Config
+import JSON
 import Posix
 
 public struct StageCalibration: Sendable, Equatable {
@@ -95,6 +96,40 @@ public enum CalibrationFile {
             default: d.error($0.location, "\(name) must hold numbers"); return nil
             }
         }
+    }
+
+    /// A stage's calibration as a plan carries it to a worker.
+    public static func json(_ c: StageCalibration) -> JSON {
+        var o = JSONObject()
+        if let a = c.accept { o["accept"] = .double(a) }
+        o["features"] = .array(c.features.map { .string($0) })
+        o["weights"] = .array(c.weights.map { .double($0) })
+        o["bias"] = .double(c.bias)
+        return .object(o)
+    }
+
+    /// The calibration `json` describes (the form `json(_:)` writes).
+    /// - Throws: `PipelineError.port` saying what is malformed.
+    public static func decode(_ j: JSON) throws -> StageCalibration {
+        func bad(_ why: String) -> PipelineError { .port(stage: "", port: "calibration", reason: why) }
+        guard let o = j.objectValue else { throw bad("must be an object") }
+        let features = try (o["features"]?.arrayValue ?? []).map { f -> String in
+            guard let s = f.stringValue else { throw bad("features must be strings") }
+            return s
+        }
+        let weights = try (o["weights"]?.arrayValue ?? []).map { w -> Double in
+            guard let x = w.doubleValue, x.isFinite else { throw bad("weights must be finite numbers") }
+            return x
+        }
+        guard features.count == weights.count else { throw bad("\(features.count) features but \(weights.count) weights") }
+        let bias = o["bias"]?.doubleValue ?? 0
+        guard bias.isFinite else { throw bad("bias must be a finite number") }
+        var accept: Double?
+        if let a = o["accept"] {
+            guard let x = a.doubleValue, (0...1).contains(x) else { throw bad("accept must be between 0 and 1") }
+            accept = x
+        }
+        return StageCalibration(accept: accept, features: features, weights: weights, bias: bias)
     }
 
     /// The text of a calibration file: comment lines, then one [stage.ID] table per stage.

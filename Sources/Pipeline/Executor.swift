@@ -1,6 +1,7 @@
-// Runs a linked pipeline on demand: answering stages in declaration order (the cascade), each
-// pulling in the stages it depends on, memoised; then every sink. A failed stage leaves its
+// Runs a bound pipeline on demand: answering stages in declaration order (the cascade), each
+// pulling in the stages its inputs need, memoised; then every sink. A failed stage leaves its
 // outputs absent and the run goes on, so a broken later route never hides an earlier answer.
+// Every stage's outputs are checked against its declaration before anyone reads them.
 import JSON
 import Posix
 
@@ -17,8 +18,9 @@ public struct StageReport: Sendable {
 }
 
 public struct RunResult: Sendable {
-    /// Outputs by stage id, then output name.
+    /// Outputs by stage id.
     public let outputs: [String: StageOutputs]
+    /// One report per stage that ran, failed or was skipped, in declaration order.
     public let reports: [StageReport]
     /// The answering stage whose answer is final, and its answer.
     public let finalStage: String?
@@ -28,61 +30,110 @@ public struct RunResult: Sendable {
 }
 
 public enum Executor {
-    public static func run(_ p: LinkedPipeline, context: RunContext) -> RunResult {
+    /// Runs `p`. `seeds` are outputs already produced (the item a producing source yielded).
+    public static func run(_ p: BoundPipeline, context: RunContext, seeds: [Int: StageOutputs] = [:]) -> RunResult {
         var run = Run(p: p, context: context)
+        for (i, o) in seeds { run.outputs[i] = o; run.reports[i] = StageReport(id: p.plan.stages[i].id, kind: p.plan.stages[i].kind.name,
+                                                                               status: .ran, ms: 0, confidence: nil, note: nil) }
         var final: (Int, any ConfidenceCarrying)?
         var accepted = false
-        for (i, s) in p.stages.enumerated() where s.kind.role == .answering {
+        for (i, s) in p.plan.stages.enumerated() where s.kind.role == .answering {
             if accepted {
                 run.skip(i, "an earlier stage's answer was accepted")
                 continue
             }
             run.evaluate(i)
-            guard let answer = run.outputs[i]?.values.compactMap({ $0 as? any ConfidenceCarrying }).first else { continue }
-            if answer.confidence >= (s.config.accept ?? 1) {
+            guard let answer = run.outputs[i]?.answer else { continue }
+            if answer.confidence >= (s.accept ?? 1) {
                 final = (i, answer)
                 accepted = true
             } else if answer.confidence > (final?.1.confidence ?? -1) {
                 final = (i, answer)
             }
         }
-        for (i, s) in p.stages.enumerated() where s.kind.role == .sink { run.evaluate(i) }
+        for (i, s) in p.plan.stages.enumerated() where s.kind.role == .sink { run.evaluate(i) }
         var outputs: [String: StageOutputs] = [:]
-        for (i, o) in run.outputs { outputs[p.stages[i].id] = o }
-        let reports = p.stages.indices.compactMap { run.reports[$0] }
-        return RunResult(outputs: outputs, reports: reports, finalStage: final.map { p.stages[$0.0].id },
+        for (i, o) in run.outputs { outputs[p.plan.stages[i].id] = o }
+        let reports = p.plan.stages.indices.compactMap { run.reports[$0] }
+        return RunResult(outputs: outputs, reports: reports, finalStage: final.map { p.plan.stages[$0.0].id },
                          finalAnswer: final?.1, accepted: accepted)
+    }
+
+    /// Runs only the stages `targets` and what they depend on (no cascade, no sinks): how the
+    /// daemon gets the ask pipeline's ranked passages for a search.
+    public static func run(_ p: BoundPipeline, context: RunContext, only targets: [Int]) -> RunResult {
+        var run = Run(p: p, context: context)
+        for i in targets where p.plan.stages.indices.contains(i) { run.evaluate(i) }
+        var outputs: [String: StageOutputs] = [:]
+        for (i, o) in run.outputs { outputs[p.plan.stages[i].id] = o }
+        return RunResult(outputs: outputs, reports: p.plan.stages.indices.compactMap { run.reports[$0] }, finalStage: nil,
+                         finalAnswer: nil, accepted: false)
+    }
+
+    /// Runs one stage on given inputs, outside a pipeline (a worker serving `stage.run`), with
+    /// the same output check as in a pipeline.
+    public static func runAlone(_ stage: any Stage, plan: StagePlan, inputs: StageInputs, context: RunContext) throws -> StageOutputs {
+        let out = try stage.run(inputs, context)
+        try check(out, plan)
+        return out
+    }
+
+    /// Every output must be declared by the stage's kind, with the declared type.
+    static func check(_ out: StageOutputs, _ plan: StagePlan) throws {
+        for (name, e) in out.entries {
+            guard let spec = plan.kind.outputs.first(where: { $0.name == name }) else {
+                throw PipelineError.port(stage: plan.id, port: name, reason: "'\(plan.kind.name)' declares no output '\(name)'")
+            }
+            guard spec.type == e.type, spec.type.admits(e.value) else {
+                throw PipelineError.port(stage: plan.id, port: name,
+                                         reason: "output '\(name)' is declared '\(spec.type)' (\(spec.type.valueTypeName)) but carried \(type(of: e.value))")
+            }
+        }
     }
 }
 
 private struct Run {
-    let p: LinkedPipeline
+    let p: BoundPipeline
     let context: RunContext
     var outputs: [Int: StageOutputs] = [:]
     var reports: [Int: StageReport] = [:]
 
-    init(p: LinkedPipeline, context: RunContext) {
+    init(p: BoundPipeline, context: RunContext) {
         self.p = p
         self.context = context
     }
 
     mutating func skip(_ i: Int, _ why: String) {
-        let s = p.stages[i]
+        let s = p.plan.stages[i]
         reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .skipped, ms: 0, confidence: nil, note: why)
+    }
+
+    /// The value of `src`'s output `out`, running `src` first if needed.
+    mutating func pull(_ src: Int, _ out: String, as type: PortType) -> PortValue? {
+        evaluate(src)
+        guard let e = outputs[src]?.entries[out] else { return nil }
+        return PortValue(type: type, value: e.value, source: p.plan.stages[src].id + "." + out)
     }
 
     mutating func evaluate(_ i: Int) {
         if reports[i] != nil { return }
-        let s = p.stages[i]
+        let s = p.plan.stages[i]
         var values: [String: [PortValue]] = [:]
         for spec in s.kind.inputs {
+            let refs = s.wiring[spec.name] ?? []
             var got: [PortValue] = []
-            for (src, out) in s.inputs[spec.name] ?? [] {
-                evaluate(src)
-                if let v = outputs[src]?[out] { got.append(PortValue(spec.type, v, source: p.stages[src].id + "." + out)) }
+            for (src, out) in refs {
+                if let v = pull(src, out, as: spec.type) { got.append(v) }
+                // The first alternative that produced a value, or failed, decides.
+                if spec.arity == .first, !got.isEmpty || reports[src]?.status == .failed { break }
             }
-            if got.isEmpty && !spec.optional && !(s.inputs[spec.name] ?? []).isEmpty {
-                let sources = (s.inputs[spec.name] ?? []).map { p.stages[$0.stage].id + "." + $0.output }.joined(separator: ", ")
+            if spec.arity == .first, let failed = refs.first(where: { reports[$0.stage]?.status == .failed }), got.isEmpty {
+                let f = reports[failed.stage]
+                skip(i, "input '\(spec.name)': '\(f?.id ?? "?")' failed: \(f?.note ?? "")")
+                return
+            }
+            if got.isEmpty && !spec.optional && !refs.isEmpty {
+                let sources = refs.map { p.plan.stages[$0.stage].id + "." + $0.output }.joined(separator: ", ")
                 skip(i, "no value for input '\(spec.name)' (from \(sources))")
                 return
             }
@@ -90,47 +141,14 @@ private struct Run {
         }
         let start = ContinuousClock.now
         do {
-            let out: StageOutputs
-            if let socket = s.config.socket {
-                out = try External.run(stage: s, socket: socket, inputs: values, codecs: p.codecs, context: context)
-            } else {
-                out = try s.stage.run(StageInputs(values), context)
-            }
+            let out = try p.stages[i].run(StageInputs(stage: s.id, specs: s.kind.inputs, values: values), context)
+            try Executor.check(out, s)
             outputs[i] = out
-            let confidence = out.values.compactMap { ($0 as? any ConfidenceCarrying)?.confidence }.first
             reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .ran, ms: (ContinuousClock.now - start).milliseconds,
-                                     confidence: confidence, note: nil)
+                                     confidence: out.answer?.confidence, note: nil)
         } catch {
             reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .failed, ms: (ContinuousClock.now - start).milliseconds,
                                      confidence: nil, note: "\(error)")
         }
-    }
-}
-
-/// Out-of-process stages: inputs and outputs cross the socket as JSON through the port codecs
-/// the linker has checked exist.
-enum External {
-    static func run(stage s: LinkedStage, socket: String, inputs: [String: [PortValue]], codecs: [PortType: PortCodec],
-                    context: RunContext) throws -> StageOutputs {
-        var payload = JSONObject()
-        for (name, vals) in inputs {
-            guard let type = s.kind.inputs.first(where: { $0.name == name })?.type, let codec = codecs[type] else { continue }
-            payload[name] = .array(vals.map { codec.encode($0.value) })
-        }
-        var request = JSONObject()
-        request["stage"] = .string(s.id)
-        request["kind"] = .string(s.kind.name)
-        request["parameters"] = .object(JSONObject(s.config.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) }))
-        if let a = s.config.accept { request["accept"] = .double(a) }
-        request["inputs"] = .object(payload)
-        let reply = try context.callExternal(socket: socket, request: request)
-        var out: StageOutputs = [:]
-        for spec in s.kind.outputs {
-            guard let v = reply[spec.name], let codec = codecs[spec.type] else { continue }
-            do { out[spec.name] = try codec.decode(v) } catch {
-                throw PipelineError.stageFailed(stage: s.id, kind: s.kind.name, reason: "external output '\(spec.name)': \(error)")
-            }
-        }
-        return out
     }
 }

@@ -1,10 +1,11 @@
 // Phase two of the pipeline check: resolve every `in` reference to an existing output of a type
 // the stage accepts, reject cycles and stages the source cannot reach, check the pipeline has
-// what its role needs, and build the runnable stages. Only this file constructs LinkedPipeline.
+// what its role needs and each stage's parameters taken together, and produce the plan. Nothing
+// is bound here. Only this file constructs PipelinePlan.
 import Config
 
 enum Linker {
-    static func link(_ decls: [StageDecl], role: String, path: String, registry: Registry, _ d: inout Diagnostics) -> LinkedPipeline? {
+    static func link(_ decls: [StageDecl], role: String, path: String, catalog: Catalog, base: String, _ d: inout Diagnostics) -> PipelinePlan? {
         let index = Dictionary(uniqueKeysWithValues: decls.enumerated().map { ($1.id, $0) })
         var wiring: [[String: [(stage: Int, output: String)]]] = Array(repeating: [:], count: decls.count)
         var consumers: [Set<Int>] = Array(repeating: [], count: decls.count)
@@ -20,7 +21,7 @@ enum Linker {
                             notes: [accepted.isEmpty ? "'\(decl.kind.name)' takes no inputs" : "its inputs: \(accepted)"])
                     continue
                 }
-                guard let slot = slots.first(where: { $0.many || (wiring[i][$0.name] ?? []).isEmpty }) else {
+                guard let slot = slots.first(where: { $0.takesMany || (wiring[i][$0.name] ?? []).isEmpty }) else {
                     d.error(at, "stage '\(decl.id)' takes one '\(type)' input and already has one",
                             notes: ["remove '\(ref)' or the earlier reference"])
                     continue
@@ -36,9 +37,9 @@ enum Linker {
                         notes: candidates.isEmpty ? ["no stage in this pipeline produces '\(spec.type)'"]
                             : ["add one of \(candidates.joined(separator: ", ")) to its in = [...]"])
             }
-            if decl.config.socket != nil {
+            if decl.socket != nil {
                 let types = decl.kind.inputs.map(\.type) + decl.kind.outputs.map(\.type)
-                for t in Set(types) where registry.codecs[t] == nil {
+                for t in Set(types) where catalog.portCodecs[t] == nil {
                     d.error(decl.location, "stage '\(decl.id)' cannot run out of process: values of type '\(t)' cannot cross a socket")
                 }
             }
@@ -54,19 +55,16 @@ enum Linker {
         }
         if d.hasErrors { return nil }
 
-        var stages: [LinkedStage] = []
-        for (i, decl) in decls.enumerated() {
-            do {
-                let stage = try decl.kind.make(decl.config)
-                stages.append(LinkedStage(id: decl.id, kind: decl.kind, config: decl.config, stage: stage, inputs: wiring[i],
-                                          location: decl.location))
-            } catch {
-                d.error(decl.location, "stage '\(decl.id)' (\(decl.kind.name)) cannot be set up: \(error)")
-            }
+        let stages = decls.enumerated().map { i, decl in
+            StagePlan(id: decl.id, kind: decl.kind, parameters: decl.parameters, accept: decl.accept, socket: decl.socket,
+                      baseDirectory: base, calibration: decl.calibration, references: decl.refs.map(\.ref), wiring: wiring[i],
+                      location: decl.location)
+        }
+        for plan in stages {
+            for problem in PlanCheck.problems(plan) { d.error(plan.location, problem) }
         }
         if d.hasErrors { return nil }
-        return LinkedPipeline(role: role, path: path, stages: stages, warnings: d.list.filter { $0.severity == .warning },
-                              codecs: registry.codecs)
+        return PipelinePlan(role: role, path: path, stages: stages, warnings: d.list.filter { $0.severity == .warning })
     }
 
     /// Whether the missing input is explained by a reference that already failed to resolve

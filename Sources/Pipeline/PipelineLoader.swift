@@ -7,8 +7,11 @@ import Posix
 /// A stage as declared in the file, parameters checked, inputs not yet resolved.
 struct StageDecl {
     let id: String
-    let kind: StageKind
-    let config: StageConfig
+    let kind: StageKindInfo
+    let parameters: [String: ParameterValue]
+    let accept: Double?
+    let socket: String?
+    let calibration: StageCalibration?
     let refs: [(ref: String, location: SourceLocation)]
     let location: SourceLocation
 }
@@ -17,28 +20,31 @@ public enum PipelineLoader {
     /// The newest pipeline file version this build reads.
     public static let supportedVersion = 1
 
-    /// Reads, parses and links the pipeline at `path` for `role` ("ask" or "ingest").
+    /// Reads, parses and links the pipeline at `path` for `role` ("ask" or "ingest"). Touches
+    /// nothing but the file (and the calibration file it names).
     /// - Throws: `PipelineError.unreadable` or `.invalid` with every diagnostic.
-    public static func load(path: String, role: String, registry: Registry) throws -> LinkedPipeline {
+    public static func plan(path: String, role: String, catalog: Catalog) throws -> PipelinePlan {
         let bytes: [UInt8]
         do { bytes = try FileSystem.read(path, limit: 4 << 20) } catch {
             throw PipelineError.unreadable(path: path, reason: "\(error)")
         }
-        let base = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
-        return try link(bytes: bytes, path: path, role: role, registry: registry, baseDirectory: base)
+        // Absolute, so paths in parameters mean the same in a worker started elsewhere.
+        let folder = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
+        let base = FileSystem.absolute(folder.isEmpty ? "/" : folder)
+        return try plan(bytes: bytes, path: path, role: role, catalog: catalog, baseDirectory: base)
     }
 
-    /// Parses and links pipeline text (tests and `--check` use this directly).
-    public static func link(bytes: [UInt8], path: String, role: String, registry: Registry, baseDirectory: String = ".") throws -> LinkedPipeline {
+    /// Parses and links pipeline text.
+    public static func plan(bytes: [UInt8], path: String, role: String, catalog: Catalog, baseDirectory: String = ".") throws -> PipelinePlan {
         var d = Diagnostics(file: path)
         let root: TOMLTable
         do { root = try TOML.parse(bytes: bytes) } catch {
             d.error(error.location, error.message)
             throw PipelineError.invalid(diagnostics: d.list)
         }
-        let decls = parse(root, role: role, registry: registry, base: baseDirectory, &d)
+        let decls = parse(root, role: role, catalog: catalog, base: baseDirectory, &d)
         if d.hasErrors { throw PipelineError.invalid(diagnostics: d.sorted) }
-        let linked = Linker.link(decls, role: role, path: path, registry: registry, &d)
+        let linked = Linker.link(decls, role: role, path: path, catalog: catalog, base: baseDirectory, &d)
         if d.hasErrors { throw PipelineError.invalid(diagnostics: d.sorted) }
         guard let linked else { throw PipelineError.invalid(diagnostics: d.sorted) }
         return linked
@@ -47,7 +53,7 @@ public enum PipelineLoader {
     static let topLevelKeys = ["version", "description", "calibration", "stage"]
     static let stageKeys = ["id", "kind", "in", "accept", "socket", "description"]
 
-    static func parse(_ root: TOMLTable, role: String, registry: Registry, base: String, _ d: inout Diagnostics) -> [StageDecl] {
+    static func parse(_ root: TOMLTable, role: String, catalog: Catalog, base: String, _ d: inout Diagnostics) -> [StageDecl] {
         for e in root.entries where !topLevelKeys.contains(e.key) {
             d.error(e.keyLocation, "unknown top-level key '\(e.key)'", notes: Suggest.didYouMean(e.key, among: topLevelKeys).map { [$0] } ?? [])
         }
@@ -85,7 +91,7 @@ public enum PipelineLoader {
                 d.error(item.location, "each stage must be a table, found \(item.value.typeName)")
                 continue
             }
-            if let decl = parseStage(t, at: item.location, role: role, registry: registry, base: base, calibrations: calibrations, &d) {
+            if let decl = parseStage(t, at: item.location, role: role, catalog: catalog, base: base, calibrations: calibrations, &d) {
                 if let prev = seen[decl.id] {
                     d.error(t.keyLocation("id") ?? item.location, "duplicate stage id '\(decl.id)'",
                             notes: ["first defined at line \(prev.line)"])
@@ -98,7 +104,7 @@ public enum PipelineLoader {
         return decls
     }
 
-    static func parseStage(_ t: TOMLTable, at location: SourceLocation, role: String, registry: Registry, base: String,
+    static func parseStage(_ t: TOMLTable, at location: SourceLocation, role: String, catalog: Catalog, base: String,
                            calibrations: [String: StageCalibration], _ d: inout Diagnostics) -> StageDecl? {
         guard let idNode = t["id"] else {
             d.error(location, "stage has no 'id'")
@@ -112,16 +118,16 @@ public enum PipelineLoader {
             d.error(idNode.location, "stage id '\(id)' must start with a letter and use only letters, digits, '_' and '-'")
         }
         guard let kindNode = t["kind"] else {
-            d.error(location, "stage '\(id)' has no 'kind'", notes: ["kinds for \(role) pipelines: " + registry.kindNames(for: role).joined(separator: ", ")])
+            d.error(location, "stage '\(id)' has no 'kind'", notes: ["kinds for \(role) pipelines: " + catalog.kindNames(for: role).joined(separator: ", ")])
             return nil
         }
         guard case let .string(kindName) = kindNode.value else {
             d.error(kindNode.location, "'kind' must be a string, found \(kindNode.value.typeName)")
             return nil
         }
-        guard let kind = registry.kind(kindName) else {
-            var notes = Suggest.didYouMean(kindName, among: registry.kindNames(for: role)).map { [$0] } ?? []
-            notes.append("kinds for \(role) pipelines: " + registry.kindNames(for: role).joined(separator: ", "))
+        guard let kind = catalog.kind(kindName) else {
+            var notes = Suggest.didYouMean(kindName, among: catalog.kindNames(for: role)).map { [$0] } ?? []
+            notes.append("kinds for \(role) pipelines: " + catalog.kindNames(for: role).joined(separator: ", "))
             d.error(kindNode.location, "unknown stage kind '\(kindName)'", notes: notes)
             return nil
         }
@@ -165,10 +171,10 @@ public enum PipelineLoader {
                 d.error(s.location, "'socket' must be a non-empty path string")
             }
         }
-        let params = checkParameters(t, kind: kind, stageLocation: location, &d)
-        let config = StageConfig(id: id, kind: kindName, parameters: params, accept: accept, socket: socket, baseDirectory: base,
-                                 calibration: calibrations[id], references: refs.map(\.0))
-        return StageDecl(id: id, kind: kind, config: config, refs: refs, location: location)
+        let given = t.entries.filter { !stageKeys.contains($0.key) }.map { (key: $0.key, keyLocation: Optional($0.keyLocation), raw: RawParameter($0.node)) }
+        let params = ParameterTable.check(given, kind: kind, stageLocation: location, &d)
+        return StageDecl(id: id, kind: kind, parameters: params, accept: accept, socket: socket, calibration: calibrations[id],
+                         refs: refs, location: location)
     }
 
     static func isValidID(_ id: String) -> Bool {
@@ -176,24 +182,31 @@ public enum PipelineLoader {
         return id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
     }
 
-    /// Every key that is not a common stage key must be a parameter of the kind, of the right type.
-    static func checkParameters(_ t: TOMLTable, kind: StageKind, stageLocation: SourceLocation, _ d: inout Diagnostics) -> [String: ParameterValue] {
+}
+
+/// One stage's parameters checked against its kind's table: unknown names (with a suggestion),
+/// type and bounds of each value, defaults for the rest, required ones present. The pipeline
+/// loader and a worker decoding a plan both go through here, so a bad value gets the same
+/// diagnostic in either place.
+enum ParameterTable {
+    static func check(_ given: [(key: String, keyLocation: SourceLocation?, raw: RawParameter)], kind: StageKindInfo,
+                      stageLocation: SourceLocation?, _ d: inout Diagnostics) -> [String: ParameterValue] {
         var out: [String: ParameterValue] = [:]
         let names = kind.parameters.map(\.name)
-        for e in t.entries where !stageKeys.contains(e.key) {
-            guard let spec = kind.parameters.first(where: { $0.name == e.key }) else {
-                var notes = Suggest.didYouMean(e.key, among: names + stageKeys).map { [$0] } ?? []
+        for (key, keyLocation, raw) in given {
+            guard let spec = kind.parameters.first(where: { $0.name == key }) else {
+                var notes = Suggest.didYouMean(key, among: names + PipelineLoader.stageKeys).map { [$0] } ?? []
                 notes.append(names.isEmpty ? "'\(kind.name)' takes no parameters"
                              : "parameters of '\(kind.name)': " + names.joined(separator: ", "))
-                d.error(e.keyLocation, "unknown parameter '\(e.key)' for kind '\(kind.name)'", notes: notes)
+                d.error(keyLocation, "unknown parameter '\(key)' for kind '\(kind.name)'", notes: notes)
                 continue
             }
-            if let v = ParameterCheck.value(e.node, spec, file: d.file, &d.list) { out[spec.name] = v }
+            if let v = ParameterCheck.value(raw, spec, file: d.file, &d.list) { out[spec.name] = v }
         }
         for spec in kind.parameters where out[spec.name] == nil {
             if let def = spec.defaultValue {
                 out[spec.name] = def
-            } else if t[spec.name] == nil {
+            } else if !given.contains(where: { $0.key == spec.name }) {
                 d.error(stageLocation, "stage of kind '\(kind.name)' needs parameter '\(spec.name)' (\(spec.type.name)): \(spec.summary)")
             }
         }

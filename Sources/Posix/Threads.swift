@@ -76,3 +76,29 @@ extension Threads {
         while nanosleep(&want, &left) == -1 && errno == EINTR { want = left }
     }
 }
+
+extension Threads {
+    /// Runs `body(i)` for every i in 0..<count, each on a thread of its own, and returns when all
+    /// have finished (load tests, concurrency tests).
+    /// - Throws: `PosixError.syscall` when a thread cannot be started (those started still finish).
+    public static func concurrently(_ count: Int, name: String, _ body: @escaping @Sendable (Int) -> Void) throws {
+        let done = Condition()
+        final class Left: @unchecked Sendable { var n: Int; init(_ n: Int) { self.n = n } }
+        let left = Left(count)
+        var failure: Error?
+        for i in 0..<count {
+            do {
+                try spawn(name: name) {
+                    body(i)
+                    done.locked { left.n -= 1; if left.n == 0 { done.broadcast() } }
+                }
+            } catch {
+                done.locked { left.n -= count - i; if left.n == 0 { done.broadcast() } }
+                failure = error
+                break
+            }
+        }
+        done.locked { while left.n > 0 { done.wait() } }
+        if let failure { throw failure }
+    }
+}

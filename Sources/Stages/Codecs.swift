@@ -10,18 +10,17 @@ struct CodecError: Error, CustomStringConvertible {
 }
 
 enum Codecs {
-    static func register(into r: Registry) {
-        r.register(codec: PortCodec(encode: { .string(($0 as? String) ?? "") }, decode: { j in
+    static func register(into r: Registry<StageResources>) {
+        r.register(Ports.text, codec: PortCodec(Ports.text, encode: { .string($0) }, decode: { j in
             guard let s = j.stringValue else { throw CodecError(description: "text must be a string, found \(j.typeName)") }
             return s
-        }), for: Port.text)
-        r.register(codec: PortCodec(encode: { .array((($0 as? [Hit]) ?? []).map(encodeHit)) }, decode: { j in
+        }))
+        r.register(Ports.hits, codec: PortCodec(Ports.hits, encode: { .array($0.map(encodeHit)) }, decode: { j in
             guard let a = j.arrayValue else { throw CodecError(description: "hits must be an array, found \(j.typeName)") }
             return try a.map(decodeHit)
-        }), for: Port.hits)
-        r.register(codec: PortCodec(encode: { v in
-            let q = (v as? QueryVector) ?? QueryVector(model: "", values: [])
-            return .object(JSONObject([("model", .string(q.model)), ("values", .array(q.values.map { .double(Double($0)) }))]))
+        }))
+        r.register(Ports.vector, codec: PortCodec(Ports.vector, encode: { q in
+            .object(JSONObject([("model", .string(q.model)), ("values", .array(q.values.map { .double(Double($0)) }))]))
         }, decode: { j in
             guard let m = j["model"]?.stringValue, let a = j["values"]?.arrayValue else {
                 throw CodecError(description: "a vector needs 'model' and 'values'")
@@ -29,9 +28,22 @@ enum Codecs {
             let values = a.compactMap(\.doubleValue).map(Float.init)
             guard values.count == a.count, values.allSatisfy(\.isFinite) else { throw CodecError(description: "vector values must be finite numbers") }
             return QueryVector(model: m, values: values)
-        }), for: Port.vector)
-        r.register(codec: PortCodec(encode: { encodeAnswer(($0 as? Answer) ?? Answer(text: "", confidence: 0, citations: [], passages: [])) },
-                                    decode: decodeAnswer), for: Port.answer)
+        }))
+        r.register(Ports.answer, codec: PortCodec(Ports.answer, encode: encodeAnswer, decode: decodeAnswer))
+        r.register(context: ContextCodec(RequestKeys.question, encode: { .string($0) }, decode: { j in
+            guard let s = j.stringValue else { throw CodecError(description: "question must be a string") }
+            return s
+        }))
+        r.register(context: ContextCodec(RequestKeys.viewer, encode: { v in
+            .object(["uid": .int(Int64(v.uid)), "gids": .array(v.gids.map { .int(Int64($0)) })])
+        }, decode: { j in
+            guard let uid = j["uid"]?.intValue, let uid32 = UInt32(exactly: uid) else { throw CodecError(description: "viewer needs a uid") }
+            let gids = try (j["gids"]?.arrayValue ?? []).map { g -> UInt32 in
+                guard let n = g.intValue, let v = UInt32(exactly: n) else { throw CodecError(description: "viewer gids must be user ids") }
+                return v
+            }
+            return Viewer(uid: uid32, gids: gids)
+        }))
     }
 
     static func span(_ s: SourceSpan) -> [(String, JSON)] {
@@ -83,6 +95,9 @@ enum Codecs {
         o["tokens_out"] = .int(Int64(a.tokensOut))
         o["cost"] = .double(a.cost)
         if let m = a.model { o["model"] = .string(m) }
+        // The evidence behind the confidence travels too: `nerve calibrate` fits on it, whether
+        // the stage ran in the daemon or in a worker.
+        o["features"] = .array(a.features.map { .array([.string($0.name), .double($0.value)]) })
         return .object(o)
     }
 
@@ -92,7 +107,7 @@ enum Codecs {
                         headingPath: o["heading"]?.stringValue ?? "")
     }
 
-    static func decodeAnswer(_ j: JSON) throws -> any Sendable {
+    static func decodeAnswer(_ j: JSON) throws -> Answer {
         guard let o = j.objectValue, let text = o["text"]?.stringValue, let c = o["confidence"]?.doubleValue else {
             throw CodecError(description: "an answer needs 'text' and 'confidence'")
         }
@@ -106,6 +121,12 @@ enum Codecs {
         a.tokensOut = o["tokens_out"]?.intValue ?? 0
         a.cost = o["cost"]?.doubleValue ?? 0
         a.model = o["model"]?.stringValue
+        a.features = try (o["features"]?.arrayValue ?? []).map { f in
+            guard let name = f[0]?.stringValue, let x = f[1]?.doubleValue, x.isFinite else {
+                throw CodecError(description: "features must be [name, finite number] pairs")
+            }
+            return (name, x)
+        }
         return a
     }
 }

@@ -1,4 +1,5 @@
 // The Stages module's one error type: failures of the built-in stage kinds and the runners.
+import JSON
 public enum StagesError: Error, CustomStringConvertible, Sendable {
     /// The request lacked a value the pipeline's source needs (e.g. no question).
     case missingRequestValue(String)
@@ -16,6 +17,8 @@ public enum StagesError: Error, CustomStringConvertible, Sendable {
     case calibration(stage: String, reason: String)
     /// A stage's parameters do not fit together or with its inputs.
     case parameter(stage: String, reason: String)
+    /// A model call would pass the daily budget.
+    case budget(limit: Double, spent: Double, reserved: Double, needed: Double)
 
     public var description: String {
         switch self {
@@ -27,6 +30,8 @@ public enum StagesError: Error, CustomStringConvertible, Sendable {
         case let .command(command, reason): return "\(command): \(reason)"
         case let .calibration(stage, reason): return "calibration for '\(stage)': \(reason)"
         case let .parameter(stage, reason): return "stage '\(stage)': \(reason)"
+        case let .budget(limit, spent, reserved, needed):
+            return "daily budget of $\(Decimals.fixed(limit, places: 4)) reached: $\(Decimals.fixed(spent, places: 4)) spent and $\(Decimals.fixed(reserved, places: 4)) reserved by calls in flight; this call may cost up to $\(Decimals.fixed(needed, places: 4))"
         }
     }
 }

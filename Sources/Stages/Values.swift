@@ -4,21 +4,21 @@ import Index
 import JSON
 import Pipeline
 
-public enum Port {
-    /// A question (String).
-    public static let text = PortType("text")
-    /// Ranked retrieval hits ([Hit]).
-    public static let hits = PortType("hits")
-    /// An answer with confidence and citations (Answer).
-    public static let answer = PortType("answer")
-    /// A file to ingest (FileInput).
-    public static let file = PortType("file")
-    /// An extracted document (ExtractedDocument).
-    public static let document = PortType("document")
-    /// A document's chunks (ChunkSet), with their embeddings once an `embed` stage ran.
-    public static let chunks = PortType("chunks")
-    /// A query embedding (QueryVector).
-    public static let vector = PortType("vector")
+public enum Ports {
+    /// A question.
+    public static let text = Port<String>("text")
+    /// Ranked retrieval hits, best first.
+    public static let hits = Port<[Hit]>("hits")
+    /// An answer with confidence and citations.
+    public static let answer = Port<Answer>("answer")
+    /// A file to ingest (its bytes once the index writer admitted it).
+    public static let file = Port<FileInput>("file")
+    /// An extracted document.
+    public static let document = Port<ExtractedDocument>("document")
+    /// A document's chunks, with their embeddings once an `embed` stage ran.
+    public static let chunks = Port<ChunkSet>("chunks")
+    /// A query embedding.
+    public static let vector = Port<QueryVector>("vector")
 }
 
 /// The embedding of a question, and the model that made it (vectors of different models never
@@ -34,21 +34,46 @@ public struct QueryVector: Sendable, Equatable {
     }
 }
 
-/// A file handed to extract stages: its bytes were read once, with the stat taken before reading.
+/// A file on its way through ingest. The walker yields it with its stat only; the index writer,
+/// deciding the file changed, reads its bytes once (stat taken before reading) and hashes them,
+/// and only then do extract stages see it.
 public struct FileInput: Sendable {
     public let path: String
-    public let bytes: [UInt8]
-    public let facts: FileFacts
-    public let sha256: String
+    /// Path relative to the ingest root (what include/exclude globs match).
+    public let relative: String
+    public var facts: FileFacts
+    /// The file's bytes; empty until `isLoaded`.
+    public var bytes: [UInt8]
+    /// Hex SHA-256 of `bytes`; empty until `isLoaded`.
+    public var sha256: String
+    public var isLoaded: Bool
+    /// The most bytes ingest may read of it (the walker's `max_file_bytes`, capped by the daemon's).
+    public let readLimit: Int64
     /// How far extractors may decompress this file (the daemon's `max_decompression_ratio`).
     public let limits: DecodeLimits
 
+    /// A file as walked: stat only.
+    public init(path: String, relative: String, facts: FileFacts, readLimit: Int64, limits: DecodeLimits = .standard) {
+        self.path = path
+        self.relative = relative
+        self.facts = facts
+        self.readLimit = readLimit
+        self.limits = limits
+        bytes = []
+        sha256 = ""
+        isLoaded = false
+    }
+
+    /// A file with its bytes (tests, and the writer once it has read the file).
     public init(path: String, bytes: [UInt8], facts: FileFacts, sha256: String, limits: DecodeLimits = .standard) {
         self.path = path
+        relative = path.split(separator: "/").last.map(String.init) ?? path
         self.bytes = bytes
         self.facts = facts
         self.sha256 = sha256
         self.limits = limits
+        readLimit = Int64(bytes.count)
+        isLoaded = true
     }
 
     /// The lowercase extension without the dot ("" when none).
@@ -126,7 +151,7 @@ public struct Answer: ConfidenceCarrying, Sendable {
 
 extension Citation {
     /// The citation of a hit: its first document the asker may read.
-    static func from(_ hit: Hit) -> Citation {
+    public static func from(_ hit: Hit) -> Citation {
         let d = hit.documents.first
         return Citation(path: d?.path ?? "", title: d?.title, span: hit.span, chunkHash: hit.hash, headingPath: hit.headingPath)
     }

@@ -2,6 +2,7 @@
 // turns argv into an Invocation. Global flags may come before or after the command.
 import Client
 import Config
+
 import Posix
 
 struct CommandSpec {
@@ -21,6 +22,14 @@ enum Arguments {
                     positionals: 1, variadic: true, options: [], details: """
                     Prints the answer with its citations, the route that answered and its confidence.
                     When no stage is confident, says so and prints the best passages instead.
+                    """),
+        CommandSpec(path: ["search"], arguments: "QUERY", summary: "the passages that best match a query, ranked and cited",
+                    positionals: 1, variadic: true,
+                    options: [("--top", "N", "passages to return, 1-100 (default 10)"),
+                              ("--path", "PREFIX", "only passages from files under this folder")],
+                    details: """
+                    Runs the ask pipeline's retrieval (BM25 and vectors, fused) without answering, and prints
+                    each passage with its score and citation. Only files you may read are searched.
                     """),
         CommandSpec(path: ["ingest"], arguments: "PATH", summary: "sync the index with a folder or file",
                     positionals: 1, variadic: false, options: [], details: """

@@ -3,7 +3,7 @@
 import Daemon
 import JSON
 import Posix
-import Stages
+import Service
 
 let usage = """
 Usage: nerved --socket PATH --index DIR [--config FILE] [--pipelines DIR] [--socket-group NAME] [--log-level LEVEL]
@@ -34,15 +34,16 @@ SIGTERM and SIGINT finish in-flight requests, then exit.
 
 var args = Array(CommandLine.arguments.dropFirst())
 
-// `nerved worker --socket PATH [--model FILE] [--threads N] [--log-level L]`: the process the
-// daemon starts for out-of-process stages (the local model). Not meant to be run by hand, but can be.
+// `nerved worker --socket PATH [--model FILE] [--threads N] [--context N] [--log-level L]`: the
+// process the daemon starts for out-of-process stages (the local model). Not meant to be run by
+// hand, but can be.
 if args.first == "worker" {
     var w: [String: String] = [:]
     var k = 1
     while k < args.count {
         let a = args[k]
-        guard ["--socket", "--model", "--threads", "--log-level"].contains(a), k + 1 < args.count else {
-            Console.error("nerved worker: unknown or incomplete argument '\(a)'\nUsage: nerved worker --socket PATH [--model FILE] [--threads N]\n")
+        guard ["--socket", "--model", "--threads", "--context", "--log-level"].contains(a), k + 1 < args.count else {
+            Console.error("nerved worker: unknown or incomplete argument '\(a)'\nUsage: nerved worker --socket PATH [--model FILE] [--threads N] [--context N]\n")
             ProcessControl.exit(64)
         }
         w[String(a.dropFirst(2))] = args[k + 1]
@@ -54,10 +55,11 @@ if args.first == "worker" {
     }
     let log = Logger(level: w["log-level"].flatMap { LogLevel(name: $0) } ?? .info)
     do {
-        let registry = try WorkerKinds.registry(model: w["model"], threads: w["threads"].flatMap { Int($0) })
+        let host = try WorkerHost(model: w["model"], threads: w["threads"].flatMap { Int($0) } ?? 0,
+                                  context: w["context"].flatMap { Int($0) } ?? 2048)
         var info = JSONObject([("role", "worker")])
         if let m = w["model"] { info["model"] = .string(m) }
-        ProcessControl.exit(WorkerMain.run(socket: socket, registry: registry, info: info, log: log))
+        ProcessControl.exit(WorkerMain.run(socket: socket, host: host, info: info, log: log))
     } catch {
         Console.error("nerved worker: \(error)\n")
         ProcessControl.exit(78)

@@ -24,7 +24,7 @@ import TestSupport
         [[stage]]
         id = "s"
         kind = 1️⃣"strat"
-        """, [("1️⃣", "unknown stage kind 'strat'", ["did you mean 'start'?", "kinds for ask pipelines: add, answer, fail, start"])])
+        """, [("1️⃣", "unknown stage kind 'strat'", ["did you mean 'start'?", "kinds for ask pipelines: add, answer, fail, liar, start"])])
     }
 
     @Test func everyProblemIsReportedAtOnce() {

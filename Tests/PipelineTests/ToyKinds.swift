@@ -6,12 +6,18 @@ import Pipeline
 
 struct Number: ConfidenceCarrying { let confidence: Double }
 
+/// What toy kinds bind to: a label proving binding reached them.
+struct ToyResources: Sendable { var label = "toy" }
+
+enum ToyKeys {
+    static let n = ContextKey<Double>("n")
+}
+
 final class ToyContext: RunContext, @unchecked Sendable {
-    var values: [String: any Sendable] = [:]
+    var n: Double?
     var events: [String] = []
-    func value(_ key: String) -> (any Sendable)? { values[key] }
+    func value<V>(_ key: ContextKey<V>) -> V? { key.name == ToyKeys.n.name ? n as? V : nil }
     func emit(_ event: String, _ payload: JSONObject) { events.append(event) }
-    func callExternal(socket: String, request: JSONObject) throws -> JSON { .object(JSONObject()) }
 }
 
 struct Fail: Error, CustomStringConvertible { var description: String { "toy failure" } }
@@ -22,49 +28,57 @@ struct Closure: Stage {
 }
 
 enum Toy {
-    static let num = PortType("number")
-    static let answer = PortType("answer")
-    static let text = PortType("text")
+    static let num = Port<Double>("number")
+    static let answer = Port<Number>("answer")
+    static let text = Port<String>("text")
 
-    static func registry() -> Registry {
-        let r = Registry()
+    static func registry() -> Registry<ToyResources> {
+        let r = Registry<ToyResources>()
         r.register(StageKind(name: "start", summary: "emits the request's number", pipelines: ["ask"], role: .source,
-                             outputs: [OutputSpec("value", num)], make: { _ in
-            Closure { _, ctx in ["value": (ctx.value("n") as? Double) ?? 0] }
+                             outputs: [OutputSpec("value", num)], bind: { plan, _ in
+            Closure { _, ctx in StageOutputs("value", num, try ctx.require(ToyKeys.n, for: plan.id)) }
         }))
         r.register(StageKind(name: "add", summary: "adds 'amount' to every input", pipelines: ["ask"], role: .transform,
                              parameters: [ParameterSpec("amount", .float(-100...100), default: .float(1), "what to add"),
                                           ParameterSpec("mode", .choice(["sum", "max"]), default: .string("sum"), "how inputs combine")],
-                             inputs: [InputSpec("x", num, many: true)], outputs: [OutputSpec("value", num)], make: { cfg in
-            let amount = cfg.double("amount")
-            return Closure { inputs, _ in ["value": inputs.all("x", as: Double.self).reduce(0, +) + amount] }
+                             inputs: [InputSpec("x", num, .many)], outputs: [OutputSpec("value", num)], bind: { plan, _ in
+            let amount = plan.double("amount")
+            return Closure { inputs, _ in StageOutputs("value", num, try inputs.all("x", num).map(\.value).reduce(0, +) + amount) }
         }))
         r.register(StageKind(name: "fail", summary: "always fails", pipelines: ["ask"], role: .transform,
-                             inputs: [InputSpec("x", num)], outputs: [OutputSpec("value", num)], make: { _ in
+                             inputs: [InputSpec("x", num)], outputs: [OutputSpec("value", num)], bind: { _, _ in
             Closure { _, _ in throw Fail() }
+        }))
+        r.register(StageKind(name: "liar", summary: "declares a number but produces text", pipelines: ["ask"], role: .transform,
+                             inputs: [InputSpec("x", num)], outputs: [OutputSpec("value", num)], bind: { _, _ in
+            Closure { _, _ in StageOutputs("value", text, "not a number") }
         }))
         r.register(StageKind(name: "answer", summary: "answers with confidence = input", pipelines: ["ask"], role: .answering,
                              parameters: [ParameterSpec("label", .string, default: .string(""), "a name")],
                              inputs: [InputSpec("x", num), InputSpec("previous", answer, optional: true)],
-                             outputs: [OutputSpec("answer", answer)], make: { _ in
+                             outputs: [OutputSpec("answer", answer)], bind: { _, _ in
             Closure { inputs, ctx in
                 (ctx as? ToyContext)?.events.append("ran")
-                return ["answer": Number(confidence: inputs.one("x", as: Double.self) ?? 0)]
+                return StageOutputs("answer", answer, Number(confidence: try inputs.one("x", num)))
             }
         }))
         r.register(StageKind(name: "words", summary: "a text source for ingest", pipelines: ["ingest"], role: .source,
-                             outputs: [OutputSpec("text", text)], make: { _ in Closure { _, _ in ["text": "w"] } }))
+                             outputs: [OutputSpec("text", text)], bind: { _, _ in Closure { _, _ in StageOutputs("text", text, "w") } }))
         return r
     }
 
-    static func link(_ text: String, file: String = "ask.toml") throws -> LinkedPipeline {
-        try PipelineLoader.link(bytes: Array(text.utf8), path: file, role: "ask", registry: registry())
+    static func plan(_ text: String, file: String = "ask.toml") throws -> PipelinePlan {
+        try PipelineLoader.plan(bytes: Array(text.utf8), path: file, role: "ask", catalog: registry().catalog)
+    }
+
+    static func link(_ text: String, file: String = "ask.toml") throws -> BoundPipeline {
+        try Binder.bind(try plan(text, file: file), registry: registry(), resources: ToyResources())
     }
 
     /// The diagnostics of a file that must fail.
     static func diagnostics(_ text: String, file: String = "ask.toml") -> [Diagnostic] {
         do {
-            _ = try link(text, file: file)
+            _ = try plan(text, file: file)
             return []
         } catch let e as PipelineError {
             return e.diagnostics

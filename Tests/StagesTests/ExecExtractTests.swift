@@ -9,13 +9,7 @@ import Testing
 import TestSupport
 
 @Suite struct ExecExtractTests {
-    func ingest(command: [String], timeoutMs: Int = 5000, files: [String: String]) throws -> (IngestReport, IndexStore, String) {
-        let dir = try Paths.temporaryDirectory()
-        let root = dir + "/docs"
-        try FileSystem.makeDirectories(root)
-        for (name, text) in files { try FileSystem.writeAtomically(root + "/" + name, Array(text.utf8)) }
-        let store = try IndexStore(directory: dir + "/index")
-        let env = StageEnvironment(index: store)
+    func ingest(command: [String], timeoutMs: Int = 5000, files: [String: String]) throws -> (IngestReport, IndexStore, EngineFixture) {
         let cmd = "[" + command.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
         let toml = """
         version = 1
@@ -38,38 +32,37 @@ import TestSupport
         kind = "index.write"
         in = ["chunk.chunks"]
         """
-        let p = try PipelineLoader.link(bytes: Array(toml.utf8), path: "ingest.toml", role: "ingest", registry: StandardKinds.registry(env))
-        let report = try IngestRunner(env: env, pipeline: p).run(root: root)
-        try store.checkIntegrity()
-        return (report, store, dir)
+        let f = try EngineFixture(ingest: toml)
+        for (name, text) in files { try f.write(name, text) }
+        return (try f.ingest(), f.index, f)
     }
 
     @Test func commandOutputWithFormFeedsBecomesPages() throws {
-        let (r, store, dir) = try ingest(command: ["sh", "-c", "printf 'First page text.\\fThe second page mentions walruses.'"],
+        let (r, store, keep) = try ingest(command: ["sh", "-c", "printf 'First page text.\\fThe second page mentions walruses.'"],
                                          files: ["a.dat": "ignored"])
-        defer { FileSystem.removeTree(dir) }
+        defer { withExtendedLifetime(keep) {} }
         #expect(r.added == 1)
         let hit = try #require(try store.read { try $0.searchLexical("walruses", limit: 1) }.first)
         #expect(hit.span.page == 2)
     }
 
     @Test func fileOnStdinWhenNoPathPlaceholder() throws {
-        let (r, store, dir) = try ingest(command: ["tr", "a-z", "A-Z"], files: ["b.dat": "quiet penguins"])
-        defer { FileSystem.removeTree(dir) }
+        let (r, store, keep) = try ingest(command: ["tr", "a-z", "A-Z"], files: ["b.dat": "quiet penguins"])
+        defer { withExtendedLifetime(keep) {} }
         #expect(r.added == 1)
         #expect(try store.read { try $0.searchLexical("penguins", limit: 1) }.first?.text == "QUIET PENGUINS")
     }
 
     @Test func failuresAndTimeoutsAreReasons() throws {
-        let (r, _, dir) = try ingest(command: ["sh", "-c", "sleep 5"], timeoutMs: 200, files: ["c.dat": "x"])
-        defer { FileSystem.removeTree(dir) }
+        let (r, _, keep) = try ingest(command: ["sh", "-c", "sleep 5"], timeoutMs: 200, files: ["c.dat": "x"])
+        defer { withExtendedLifetime(keep) {} }
         #expect(r.skipped == 1)
         #expect(r.problems.first?.reason.contains("timed out after 200 ms") == true)
-        let (r2, _, dir2) = try ingest(command: ["sh", "-c", "echo broken >&2; exit 3"], files: ["d.dat": "x"])
-        defer { FileSystem.removeTree(dir2) }
+        let (r2, _, keep2) = try ingest(command: ["sh", "-c", "echo broken >&2; exit 3"], files: ["d.dat": "x"])
+        defer { withExtendedLifetime(keep2) {} }
         #expect(r2.problems.first?.reason.contains("exit status 3: broken") == true)
-        let (r3, _, dir3) = try ingest(command: ["/no/such/tool"], files: ["e.dat": "x"])
-        defer { FileSystem.removeTree(dir3) }
+        let (r3, _, keep3) = try ingest(command: ["/no/such/tool"], files: ["e.dat": "x"])
+        defer { withExtendedLifetime(keep3) {} }
         #expect(r3.problems.first?.reason.contains("cannot start") == true)
     }
 }

@@ -34,21 +34,13 @@ import TestSupport
     }
 
     struct Setup {
-        let dir: String
-        let runner: AskRunner
+        let fixture: EngineFixture
+        func ask(_ q: String, explain: Bool = false, emit: @escaping @Sendable (String, JSONObject) -> Void = { _, _ in }) throws -> JSON {
+            try fixture.ask(q, explain: explain, emit: emit)
+        }
     }
 
-    func setup(_ model: ScriptedModel) throws -> Setup {
-        let dir = try Paths.temporaryDirectory()
-        let root = dir + "/docs"
-        try FileSystem.makeDirectories(root)
-        try FileSystem.writeAtomically(root + "/parking.md", Array("# Parking\n\nParking permits cost nine dollars a month at the north garage.".utf8))
-        try FileSystem.writeAtomically(root + "/lunch.md", Array("# Lunch\n\nThe cafeteria serves lunch from noon until two.".utf8))
-        let env = StageEnvironment(index: try IndexStore(directory: dir + "/index"), models: ModelCache { _, _, _ in model })
-        let registry = StandardKinds.registry(env)
-        let ingest = try PipelineLoader.load(path: Paths.packageRoot + "/pipelines/ingest.toml", role: "ingest", registry: registry)
-        _ = try IngestRunner(env: env, pipeline: ingest).run(root: root)
-        let ask = try PipelineLoader.link(bytes: Array("""
+    static let askPipeline = """
         version = 1
         [[stage]]
         id = "question"
@@ -69,16 +61,21 @@ import TestSupport
         model = "model.gguf"
         accept = 0.6
 
-        """.utf8), path: dir + "/ask.toml", role: "ask", registry: registry, baseDirectory: dir)
-        return Setup(dir: dir, runner: AskRunner(env: env, pipeline: ask))
+        """
+
+    func setup(_ model: ScriptedModel) throws -> Setup {
+        let f = try EngineFixture(ask: Self.askPipeline, models: ModelCache { _, _, _ in model })
+        try f.write("parking.md", "# Parking\n\nParking permits cost nine dollars a month at the north garage.")
+        try f.write("lunch.md", "# Lunch\n\nThe cafeteria serves lunch from noon until two.")
+        try f.ingest()
+        return Setup(fixture: f)
     }
 
     @Test func aCitedSupportedAnswerIsAcceptedAndStreamed() throws {
         let model = ScriptedModel("Parking permits cost nine dollars a month [1].")
         let s = try setup(model)
-        defer { FileSystem.removeTree(s.dir) }
         let tokens = NotificationLog()
-        let a = try s.runner.ask("How much is a parking permit?", viewer: nil, explain: true) { tokens.record($0, $1) }
+        let a = try s.ask("How much is a parking permit?", explain: true) { tokens.record($0, $1) }
         #expect(a["route"] == "local")
         #expect(a["accepted"] == true)
         #expect(a["citations"]?[0]?["path"]?.stringValue?.hasSuffix("/parking.md") == true)
@@ -96,8 +93,7 @@ import TestSupport
                              ("NOT IN DOCUMENTS", "declined"),
                              ("Parking permits cost nine dollars a month.", "cites nothing, though supported")] {
             let s = try setup(ScriptedModel(reply))
-            defer { FileSystem.removeTree(s.dir) }
-            let a = try s.runner.ask("How much is a parking permit?", viewer: nil)
+            let a = try s.ask("How much is a parking permit?")
             let conf = a["stages"]?.arrayValue?.first { $0["id"] == "local" }?["confidence"]?.doubleValue ?? 1
             #expect(conf < 0.6, "\(why): confidence \(conf)")
             #expect(a["accepted"] == false, "\(why)")
@@ -107,9 +103,8 @@ import TestSupport
     @Test func unsureTokensLowerTheConfidence() throws {
         let sure = try setup(ScriptedModel("Parking permits cost nine dollars a month [1].", meanLogprob: -0.1))
         let unsure = try setup(ScriptedModel("Parking permits cost nine dollars a month [1].", meanLogprob: -2.5))
-        defer { FileSystem.removeTree(sure.dir); FileSystem.removeTree(unsure.dir) }
         func local(_ s: Setup) throws -> Double? {
-            try s.runner.ask("parking permit cost", viewer: nil)["stages"]?.arrayValue?.first { $0["id"] == "local" }?["confidence"]?.doubleValue
+            try s.ask("parking permit cost")["stages"]?.arrayValue?.first { $0["id"] == "local" }?["confidence"]?.doubleValue
         }
         let c1 = try local(sure) ?? 0
         let c2 = try local(unsure) ?? 1
@@ -118,8 +113,7 @@ import TestSupport
 
     @Test func aFailingModelLeavesTheRetrievalAnswerFlagged() throws {
         let s = try setup(ScriptedModel("", fails: true))
-        defer { FileSystem.removeTree(s.dir) }
-        let a = try s.runner.ask("How much is a parking permit?", viewer: nil)
+        let a = try s.ask("How much is a parking permit?")
         #expect(a["route"] == "extract")
         #expect(a["accepted"] == false)
         #expect(a["answer"]?.stringValue?.contains("nine dollars") == true)

@@ -8,6 +8,7 @@ import Index
 import JSON
 import Pipeline
 import Posix
+import Service
 import Stages
 import Testing
 import TestSupport
@@ -65,12 +66,8 @@ import TestSupport
         """
     }
 
-    func link(_ text: String) throws -> LinkedPipeline {
-        let dir = try Paths.temporaryDirectory()
-        defer { FileSystem.removeTree(dir) }
-        try FileSystem.writeAtomically(dir + "/ask.toml", Array(text.utf8))
-        let env = StageEnvironment(index: try IndexStore(directory: dir + "/index"))
-        return try PipelineLoader.load(path: dir + "/ask.toml", role: "ask", registry: StandardKinds.registry(env))
+    func link(_ text: String) throws -> PipelinePlan {
+        try PipelineLoader.plan(bytes: Array(text.utf8), path: "ask.toml", role: "ask", catalog: StandardKinds.registry().catalog)
     }
 
     @Test func weightsMustPairWithInputsAndBeNumbers() throws {
@@ -103,42 +100,51 @@ import TestSupport
     final class Fixture {
         let dir: String
         let root: String
-        let env: StageEnvironment
-        init(model: EmbeddingModel? = HybridIngestTests.model) throws {
+        private var engines: [String: Engine] = [:]
+        init() throws {
             dir = try Paths.temporaryDirectory()
             root = dir + "/docs"
             try FileSystem.makeDirectories(root)
-            env = StageEnvironment(index: try IndexStore(directory: dir + "/index"), embedding: model)
         }
         deinit { FileSystem.removeTree(dir) }
 
         func write(_ rel: String, _ text: String) throws { try FileSystem.writeAtomically(root + "/" + rel, Array(text.utf8)) }
 
-        /// Ingests with the repository's ingest.toml, or with it minus the embed stage.
-        func ingest(lexical: Bool = false) throws -> IngestReport {
-            var text = String(decoding: try FileSystem.read(Paths.packageRoot + "/pipelines/ingest.toml"), as: UTF8.self)
+        /// An engine on the fixture's index with the repository's pipelines (or its ingest.toml
+        /// minus the embed stage), embedding with `model`.
+        func engine(lexical: Bool = false, model: String = Paths.miniLM) throws -> Engine {
+            let key = "\(lexical)|\(model)"
+            if let e = engines[key] { return e }
+            var ingest = String(decoding: try FileSystem.read(Paths.packageRoot + "/pipelines/ingest.toml"), as: UTF8.self)
             if lexical {
                 // Drop the embed stage (a pipeline with one does back-fill) and write the chunks directly.
-                let parts = text.split(separator: "[[stage]]", omittingEmptySubsequences: false)
-                text = parts.filter { !$0.contains("kind = \"embed\"") }.joined(separator: "[[stage]]")
-                text = text.replacing("in = [\"embed.chunks\"]", with: "in = [\"chunk.chunks\"]")
+                let parts = ingest.split(separator: "[[stage]]", omittingEmptySubsequences: false)
+                ingest = parts.filter { !$0.contains("kind = \"embed\"") }.joined(separator: "[[stage]]")
+                ingest = ingest.replacing("in = [\"embed.chunks\"]", with: "in = [\"chunk.chunks\"]")
             }
-            let path = dir + (lexical ? "/lexical.toml" : "/ingest.toml")
-            try FileSystem.writeAtomically(path, Array(text.utf8))
-            let p = try PipelineLoader.load(path: path, role: "ingest", registry: StandardKinds.registry(env))
-            let r = try IngestRunner(env: env, pipeline: p).run(root: root)
-            try env.index.checkIntegrity()
+            let pipelines = dir + "/pipelines-\(engines.count)"
+            try FileSystem.makeDirectories(pipelines)
+            try FileSystem.writeAtomically(pipelines + "/ingest.toml", Array(ingest.utf8))
+            try FileSystem.writeAtomically(pipelines + "/ask.toml", try FileSystem.read(Paths.packageRoot + "/pipelines/ask.toml"))
+            let e = try Engine(config: EngineConfig(index: dir + "/index", pipelines: pipelines, embeddingModel: model))
+            engines[key] = e
+            return e
+        }
+
+        func ingest(lexical: Bool = false, model: String = Paths.miniLM) throws -> IngestReport {
+            let e = try engine(lexical: lexical, model: model)
+            let r = try e.ingest(root: root).report
+            try e.index.checkIntegrity()
             return r
         }
 
-        func ask(_ question: String) throws -> JSON {
-            let p = try PipelineLoader.load(path: Paths.packageRoot + "/pipelines/ask.toml", role: "ask", registry: StandardKinds.registry(env))
-            return try AskRunner(env: env, pipeline: p).ask(question, viewer: nil)
-        }
+        var index: IndexStore { get throws { try engine().index } }
+
+        func ask(_ question: String) throws -> JSON { try engine().ask(question, asker: nil) }
 
         func nearest(_ text: String, limit: Int = 10) throws -> [Hit] {
             let v = try HybridIngestTests.model.embed([text])[0]
-            return try env.index.read { try $0.searchVector(v, model: HybridIngestTests.model.name, limit: limit) }
+            return try index.read { try $0.searchVector(v, model: HybridIngestTests.model.name, limit: limit) }
         }
     }
 
@@ -153,11 +159,11 @@ import TestSupport
         for (k, v) in Self.docs { try f.write(k, v) }
         let r = try f.ingest()
         #expect(r.added == 3 && r.embedded == r.chunks && r.chunks >= 3)
-        let s = try f.env.index.read { try $0.status() }
+        let s = try f.index.read { try $0.status() }
         #expect(s.vectors == s.chunks && s.vectorModel == "all-MiniLM-L6-v2")
         // No word in common with the passage: only the vector search can find it.
         let question = "How often can staff telecommute?"
-        #expect(try f.env.index.read { try $0.searchLexical(question, limit: 5) }.isEmpty)
+        #expect(try f.index.read { try $0.searchLexical(question, limit: 5) }.isEmpty)
         let a = try f.ask(question)
         let stages = a["stages"]?.arrayValue ?? []
         #expect(stages.map { $0["status"]?.stringValue } == ["ran", "ran", "ran", "ran", "ran", "ran"])
@@ -188,12 +194,12 @@ import TestSupport
         let f = try Fixture()
         for (k, v) in Self.docs { try f.write(k, v) }
         let lexical = try f.ingest(lexical: true)
-        let before = try f.env.index.read { try $0.status() }
+        let before = try f.index.read { try $0.status() }
         #expect(lexical.embedded == 0 && before.vectors == 0)
         let second = try f.ingest()
         #expect(second.contentReads == 0 && second.unchanged == 3)
         #expect(second.embedded == lexical.chunks)
-        #expect(try f.env.index.read { try $0.status() }.vectors == lexical.chunks)
+        #expect(try f.index.read { try $0.status() }.vectors == lexical.chunks)
     }
 
     @Test(.enabled(if: present)) func anotherModelReEmbedsEverything() throws {
@@ -203,12 +209,9 @@ import TestSupport
         // The same weights under another folder name count as another model.
         let alias = f.dir + "/minilm-alias"
         try FileSystem.symlink(target: Paths.miniLM, at: alias)
-        let g = StageEnvironment(index: f.env.index, embedding: EmbeddingModel(directory: alias))
-        let p = try PipelineLoader.load(path: Paths.packageRoot + "/pipelines/ingest.toml", role: "ingest", registry: StandardKinds.registry(g))
-        let r = try IngestRunner(env: g, pipeline: p).run(root: f.root)
-        try f.env.index.checkIntegrity()
+        let r = try f.ingest(model: alias)
         #expect(r.vectorsReset && r.embedded == first.chunks)
-        let s = try f.env.index.read { try $0.status() }
+        let s = try f.engine(model: alias).index.read { try $0.status() }
         #expect(s.vectorModel == "minilm-alias" && s.vectors == s.chunks)
     }
 }

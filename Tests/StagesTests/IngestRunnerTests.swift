@@ -1,44 +1,17 @@
-// The ingest runner mirrors a folder: unchanged files decided by stat alone, renames and
-// duplicates linked without extraction, bad files skipped with reasons, deletions removed.
+// Ingest mirrors a folder: unchanged files decided by stat alone, renames and duplicates linked
+// without extraction, bad files skipped with reasons, deletions removed.
 import Config
 import Index
 import JSON
 import Pipeline
 import Posix
+import Service
 import Stages
 import Testing
 import TestSupport
 
 @Suite struct IngestRunnerTests {
-    final class Fixture {
-        let dir: String
-        let env: StageEnvironment
-        let runner: IngestRunner
-        let root: String
-
-        init() throws {
-            dir = try Paths.temporaryDirectory()
-            root = dir + "/docs"
-            try FileSystem.makeDirectories(root)
-            env = StageEnvironment(index: try IndexStore(directory: dir + "/index"))
-            let p = try PipelineLoader.load(path: Paths.packageRoot + "/pipelines/ingest.toml", role: "ingest",
-                                            registry: StandardKinds.registry(env))
-            runner = IngestRunner(env: env, pipeline: p)
-        }
-        deinit { FileSystem.removeTree(dir) }
-
-        func write(_ rel: String, _ text: String) throws {
-            let path = root + "/" + rel
-            try FileSystem.makeDirectories(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]))
-            try FileSystem.writeAtomically(path, Array(text.utf8))
-        }
-
-        func ingest() throws -> IngestReport {
-            let r = try runner.run(root: root)
-            try env.index.checkIntegrity()
-            return r
-        }
-    }
+    typealias Fixture = EngineFixture
 
     @Test func secondRunReadsNothing() throws {
         let f = try Fixture()
@@ -58,7 +31,7 @@ import TestSupport
         try FileSystem.rename(f.root + "/old.md", to: f.root + "/new.md")
         let r = try f.ingest()
         #expect(r.linked == 1 && r.removed == 1 && r.added == 0)
-        let hits = try f.env.index.read { try $0.searchLexical("capybara", limit: 5) }
+        let hits = try f.index.read { try $0.searchLexical("capybara", limit: 5) }
         #expect(hits.first?.documents.map(\.path) == [f.root + "/new.md"])
     }
 
@@ -68,7 +41,7 @@ import TestSupport
         try f.write("b/copy.txt", "Identical content about otters.")
         let r = try f.ingest()
         #expect(r.added + r.linked == 2 && r.linked == 1)
-        let s = try f.env.index.read { try $0.status() }
+        let s = try f.index.read { try $0.status() }
         #expect(s.documents == 2 && s.contents == 1)
     }
 
@@ -86,7 +59,7 @@ import TestSupport
         #expect(reasons["binary.txt"]?.contains("binary content") == true)
         #expect(reasons["image.png"] == "no extract stage matches this file")
         #expect(reasons["loop"] == nil, "symlinks are not followed by default")
-        #expect(try f.env.index.read { try $0.status() }.skipped == 3)
+        #expect(try f.index.read { try $0.status() }.skipped == 3)
     }
 
     @Test func changedContentReplacesTheOldText() throws {
@@ -96,12 +69,12 @@ import TestSupport
         try f.write("a.md", "The meeting moved to Thursday afternoon.")
         let r = try f.ingest()
         #expect(r.changed == 1)
-        #expect(try f.env.index.read { try $0.searchLexical("Monday", limit: 5) }.isEmpty)
-        #expect(try f.env.index.read { try $0.searchLexical("Thursday", limit: 5) }.count == 1)
+        #expect(try f.index.read { try $0.searchLexical("Monday", limit: 5) }.isEmpty)
+        #expect(try f.index.read { try $0.searchLexical("Thursday", limit: 5) }.count == 1)
     }
 
     @Test func missingRootIsAClearError() throws {
         let f = try Fixture()
-        #expect(throws: StagesError.self) { try f.runner.run(root: f.dir + "/nope") }
+        #expect(throws: ServiceError.self) { try f.ingest(f.dir + "/nope") }
     }
 }

@@ -32,23 +32,23 @@ import TestSupport
         #expect(r.added == 2, "\(r.problems)")
         #expect(r.problems.isEmpty, "\(r.problems)")
 
-        let capybara = try f.env.index.read { try $0.searchLexical("capybara festival", limit: 5) }
+        let capybara = try f.index.read { try $0.searchLexical("capybara festival", limit: 5) }
         #expect(capybara.first?.documents.map(\.path) == [f.root + "/site/page.html"])
         #expect(capybara.first?.documents.first?.title == "Wildlife handbook")
         #expect(capybara.first?.span.lineStart == 6)
-        let okapi = try f.env.index.read { try $0.searchLexical("Okapi keeper", limit: 5) }
+        let okapi = try f.index.read { try $0.searchLexical("Okapi keeper", limit: 5) }
         #expect(okapi.first?.text.contains("Animal: Okapi; Keeper: Ruth") == true)
 
         // The control's title finds its prose (the title is in the chunk's heading path).
-        let quokka = try f.env.index.read { try $0.searchLexical("quokka sanctuary", limit: 5) }
+        let quokka = try f.index.read { try $0.searchLexical("quokka sanctuary", limit: 5) }
         #expect(quokka.first?.documents.map(\.path) == [f.root + "/data/controls.xml"])
         #expect(quokka.first?.text.contains("stay on the marked paths") == true)
 
         for chrome in ["Wombatnav", "zebrafinch"] {
-            #expect(try f.env.index.read { try $0.searchLexical(chrome, limit: 5) }.isEmpty, "\(chrome) should not be indexed")
+            #expect(try f.index.read { try $0.searchLexical(chrome, limit: 5) }.isEmpty, "\(chrome) should not be indexed")
         }
-        #expect(try f.env.index.read { try $0.entry(path: f.root + "/site/page.html") }?.extractor == "extract.html")
-        #expect(try f.env.index.read { try $0.entry(path: f.root + "/data/controls.xml") }?.extractor == "extract.xml")
+        #expect(try f.index.read { try $0.entry(path: f.root + "/site/page.html") }?.extractor == "extract.html")
+        #expect(try f.index.read { try $0.entry(path: f.root + "/data/controls.xml") }?.extractor == "extract.xml")
     }
 
     @Test func brokenXMLIsSalvagedAndEmptyHTMLIsReported() throws {
@@ -57,7 +57,7 @@ import TestSupport
         try f.write("blank.html", "   \n  ")
         let r = try f.ingest()
         #expect(r.added == 1)
-        #expect(try f.env.index.read { try $0.searchLexical("platypus", limit: 5) }.count == 1)
+        #expect(try f.index.read { try $0.searchLexical("platypus", limit: 5) }.count == 1)
         let reasons = r.problems.map(\.reason)
         #expect(reasons.count == 1 && reasons.allSatisfy { $0.contains("blank.html") || $0.contains("empty") }, "\(reasons)")
     }

@@ -23,26 +23,20 @@ import TestSupport
     ]
 
     @Test func eachFormatIsIndexedAndCited() throws {
-        let dir = try Paths.temporaryDirectory()
-        defer { FileSystem.removeTree(dir) }
-        let root = dir + "/docs"
-        try FileSystem.makeDirectories(root)
+        let f = try EngineFixture()
+        let root = f.root
         for (name, _, _, _, _) in Self.cases {
             try FileSystem.writeAtomically(root + "/" + name, try FileSystem.read(Paths.fixtures + "/office/" + name))
         }
         // A password-protected workbook is an OLE2 compound file, not a ZIP package.
         try FileSystem.writeAtomically(root + "/locked.xlsx", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504))
-        let env = StageEnvironment(index: try IndexStore(directory: dir + "/index"))
-        let pipeline = try PipelineLoader.load(path: Paths.packageRoot + "/pipelines/ingest.toml", role: "ingest",
-                                               registry: StandardKinds.registry(env))
-        let report = try IngestRunner(env: env, pipeline: pipeline).run(root: root)
-        try env.index.checkIntegrity()
+        let report = try f.ingest()
         #expect(report.added == Self.cases.count, "\(report.problems)")
         let locked = report.problems.first { $0.path.hasSuffix("locked.xlsx") }
         #expect(locked?.reason.contains("legacy .doc/.xls/.ppt binary format, not supported") == true, "\(String(describing: locked))")
 
         for (name, query, sentence, locator, page) in Self.cases {
-            let hits = try env.index.read { try $0.searchLexical(query, limit: 10) }
+            let hits = try f.index.read { try $0.searchLexical(query, limit: 10) }
             let hit = try #require(hits.first { $0.documents.map(\.path).contains(root + "/" + name) }, "\(name): no hit for \(query)")
             #expect(hit.text.contains(sentence), "\(name): \(hit.text)")
             let listed = (hit.span.locator ?? "").split(separator: ";").map { $0.trimmingCharacters(in: " ") }
@@ -50,7 +44,7 @@ import TestSupport
             #expect(hit.span.page == page, "\(name): page \(String(describing: hit.span.page))")
         }
         // Slides are pages, so a slide's chunk cites that slide alone.
-        let slide = try env.index.read { try $0.searchLexical("fuel costs dropped", limit: 1) }.first
+        let slide = try f.index.read { try $0.searchLexical("fuel costs dropped", limit: 1) }.first
         #expect(slide?.span.locator == "slide 2")
     }
 }

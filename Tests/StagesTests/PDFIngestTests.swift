@@ -9,22 +9,16 @@ import TestSupport
 
 @Suite struct PDFIngestTests {
     @Test func pageTwoSentenceIsCitedWithItsPage() throws {
-        let dir = try Paths.temporaryDirectory()
-        defer { FileSystem.removeTree(dir) }
-        let root = dir + "/docs"
-        try FileSystem.makeDirectories(root)
+        let f = try EngineFixture()
+        let root = f.root
         try FileSystem.writeAtomically(root + "/manual.pdf", try FileSystem.read(Paths.fixtures + "/pdf/multipage.pdf"))
         try FileSystem.writeAtomically(root + "/locked.pdf", try FileSystem.read(Paths.fixtures + "/pdf/password.pdf"))
-        let env = StageEnvironment(index: try IndexStore(directory: dir + "/index"))
-        let pipeline = try PipelineLoader.load(path: Paths.packageRoot + "/pipelines/ingest.toml", role: "ingest",
-                                               registry: StandardKinds.registry(env))
-        let report = try IngestRunner(env: env, pipeline: pipeline).run(root: root)
-        try env.index.checkIntegrity()
+        let report = try f.ingest()
         #expect(report.added == 1)
         let locked = report.problems.first { $0.path.hasSuffix("locked.pdf") }
         #expect(locked?.reason.contains("encrypted") == true, "\(String(describing: locked))")
 
-        let hits = try env.index.read { try $0.searchLexical("quartermaster inspects", limit: 5) }
+        let hits = try f.index.read { try $0.searchLexical("quartermaster inspects", limit: 5) }
         let hit = try #require(hits.first)
         #expect(hit.span.page == 2)
         #expect(hit.text.contains("The quartermaster inspects the lighthouse on Tuesdays."))

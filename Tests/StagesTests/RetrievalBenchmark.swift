@@ -5,35 +5,21 @@
 // (`dense`) and hybrid (`fuse`) — against the paragraph holding the answer.
 import Index
 import JSON
-import Pipeline
 import Posix
+import Service
 import Stages
 import Testing
 import TestSupport
 
-/// The question and nothing else: what the ask pipeline's retrieval stages need.
-final class QuestionContext: RunContext, @unchecked Sendable {
-    let question: String
-    init(_ q: String) { question = q }
-    func value(_ key: String) -> (any Sendable)? { key == ContextKey.question ? question : nil }
-    func emit(_ event: String, _ payload: JSONObject) {}
-    func callExternal(socket: String, request: JSONObject) throws -> JSON { .null }
-}
-
 @Suite struct RetrievalBenchmark {
     @Test func squadRetrieval() throws {
         guard let dir = Identity.environment("NERVE_BENCH_SQUAD_DIR") else { return }
-        let tmp = try Paths.temporaryDirectory()
-        defer { FileSystem.removeTree(tmp) }
-        let env = StageEnvironment(index: try IndexStore(directory: tmp + "/index"), embedding: EmbeddingModel(directory: Paths.miniLM))
-        let registry = StandardKinds.registry(env)
-        let ingest = try PipelineLoader.load(path: Paths.packageRoot + "/pipelines/ingest.toml", role: "ingest", registry: registry)
+        let f = try EngineFixture(embeddingModel: Paths.miniLM)
         let t0 = ContinuousClock.now
-        let report = try IngestRunner(env: env, pipeline: ingest).run(root: dir + "/docs")
+        let report = try f.ingest(dir + "/docs")
         print("retrieval-ingest: \(report.files) files, \(report.chunks) chunks, \(report.embedded) embedded in \((ContinuousClock.now - t0) / .seconds(1)) s (embedding \(report.embedMs / 1000) s)")
         #expect(report.embedded == report.chunks)
 
-        let ask = try PipelineLoader.load(path: Paths.packageRoot + "/pipelines/ask.toml", role: "ask", registry: registry)
         let lines = String(decoding: try FileSystem.read(dir + "/questions.jsonl"), as: UTF8.self).split(separator: "\n")
         let stages = ["bm25", "dense", "fuse"]
         var ranks: [String: [Int?]] = [:]
@@ -44,10 +30,10 @@ final class QuestionContext: RunContext, @unchecked Sendable {
             let q = try JSON.parse(Array(line.utf8))
             guard q["unanswerable"]?.boolValue == false, let question = q["question"]?.stringValue, let gold = q["path"]?.stringValue else { continue }
             count += 1
-            let result = Executor.run(ask, context: QuestionContext(question))
-            pairs.append((result.outputs["bm25"]?["hits"] as? [Hit] ?? [], result.outputs["dense"]?["hits"] as? [Hit] ?? [], gold))
+            let lists = try f.engine.retrievalLists(question)
+            pairs.append((lists["bm25"] ?? [], lists["dense"] ?? [], gold))
             for s in stages {
-                let hits = result.outputs[s]?["hits"] as? [Hit] ?? []
+                let hits = lists[s] ?? []
                 // Rank of the first hit from the gold paragraph (a paragraph is one file; chunks of
                 // the same file count as the same paragraph).
                 ranks[s, default: []].append(hits.firstIndex { $0.documents.contains { $0.path == gold } }.map { $0 + 1 })

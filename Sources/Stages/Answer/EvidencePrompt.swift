@@ -3,6 +3,7 @@
 // of the model's answer and mapping them back to the passages.
 
 import Index
+import JSON
 
 public enum EvidencePrompt {
     public static let system = """
@@ -24,7 +25,7 @@ public enum EvidencePrompt {
         if !previous.isEmpty {
             s += "\nEarlier attempts (not confident enough):\n"
             for (stage, a) in previous where !a.text.isEmpty {
-                s += "- \(stage) (confidence \(String(format2: a.confidence))): \(a.text.split(separator: "\n").joined(separator: " "))\n"
+                s += "- \(stage) (confidence \(Decimals.fixed(a.confidence, places: 2))): \(a.text.split(separator: "\n").joined(separator: " "))\n"
             }
         }
         s += "\nAnswer with citations:"

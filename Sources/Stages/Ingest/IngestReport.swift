@@ -49,8 +49,8 @@ public struct IngestReport: Sendable {
             o[k] = .int(Int64(v))
         }
         o["bytes_read"] = .int(bytesRead)
-        o["elapsed_ms"] = .double((elapsedMs * 10).rounded() / 10)
-        o["embed_ms"] = .double((embedMs * 10).rounded() / 10)
+        o["elapsed_ms"] = .double(Decimals.rounded(elapsedMs, places: 1))
+        o["embed_ms"] = .double(Decimals.rounded(embedMs, places: 1))
         if vectorsReset { o["vectors_reset"] = .bool(true) }
         o["cancelled"] = .bool(cancelled)
         o["problems"] = .array(problems.prefix(maxProblems).map {
@@ -69,13 +69,21 @@ public struct IngestProgress: Sendable {
     public var currentFile: String
     public var elapsedMs: Double
 
+    public init(filesDone: Int, filesTotal: Int, bytesRead: Int64, currentFile: String, elapsedMs: Double) {
+        self.filesDone = filesDone
+        self.filesTotal = filesTotal
+        self.bytesRead = bytesRead
+        self.currentFile = currentFile
+        self.elapsedMs = elapsedMs
+    }
+
     public func json() -> JSONObject {
         let rate = elapsedMs > 0 ? Double(filesDone) / (elapsedMs / 1000) : 0
         let eta = rate > 0 ? Double(filesTotal - filesDone) / rate : 0
         return JSONObject([
             ("phase", "ingest"), ("files_done", .int(Int64(filesDone))), ("files_total", .int(Int64(filesTotal))),
             ("bytes", .int(bytesRead)), ("current", .string(currentFile)),
-            ("rate", .double((rate * 10).rounded() / 10)), ("eta_s", .double((eta * 10).rounded() / 10)),
+            ("rate", .double(Decimals.rounded(rate, places: 1))), ("eta_s", .double(Decimals.rounded(eta, places: 1))),
         ])
     }
 }

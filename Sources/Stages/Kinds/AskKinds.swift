@@ -1,28 +1,28 @@
-// The ask-side kinds of the skeleton: the question source, BM25 search, and the extractive
-// answerer. Later kinds (vector search, fusion, generation, frontier) register beside them.
+// The ask-side kinds of the core route: the question source, BM25 search, and the extractive
+// answerer. The vector kinds, generation and the frontier register beside them.
 import Config
 import Corpus
 import Index
 import Pipeline
 
 enum AskKinds {
-    static func register(into r: Registry, _ env: StageEnvironment) {
-        r.register(FrontierKind.kind(env))
-        r.register(GenerateKind.kind(env.models))
-        r.register(StageKind(
+    static func register(into r: Registry<StageResources>) {
+        r.register(FrontierKind.kind)
+        r.register(GenerateKind.kind)
+        r.register(Kind(
             name: "query", summary: "the question being asked", pipelines: ["ask"], role: .source,
-            outputs: [OutputSpec("text", Port.text)],
-            make: { _ in QueryStage() }))
+            outputs: [OutputSpec("text", Ports.text)],
+            bind: { plan, _ in QueryStage(id: plan.id) }))
 
-        r.register(StageKind(
+        r.register(Kind(
             name: "search.bm25", summary: "BM25 full-text search over chunk text and headings", pipelines: ["ask"],
             role: .transform,
             parameters: [ParameterSpec("top_k", .integer(1...1000), default: .integer(20), "hits to return")],
-            inputs: [InputSpec("question", Port.text)],
-            outputs: [OutputSpec("hits", Port.hits)],
-            make: { cfg in BM25Stage(env: env, topK: cfg.int("top_k")) }))
+            inputs: [InputSpec("question", Ports.text)],
+            outputs: [OutputSpec("hits", Ports.hits)],
+            bind: { plan, _ in BM25Stage(id: plan.id, topK: plan.int("top_k")) }))
 
-        r.register(StageKind(
+        r.register(Kind(
             name: "answer.extract", summary: "answer with the best sentences of the best passages, cited",
             pipelines: ["ask"], role: .answering,
             parameters: [
@@ -30,51 +30,47 @@ enum AskKinds {
                 ParameterSpec("max_sentences", .integer(1...5), default: .integer(2), "sentences in the answer"),
                 ParameterSpec("show_passages", .integer(0...20), default: .integer(3), "passages returned with a low-confidence answer"),
             ],
-            inputs: [InputSpec("question", Port.text), InputSpec("hits", Port.hits)],
-            outputs: [OutputSpec("answer", Port.answer)],
-            make: { cfg in
-                var calibration = Calibration.default
-                if let c = cfg.calibration {
-                    guard c.features == AnswerFeatures.names else {
-                        throw StagesError.calibration(stage: cfg.id, reason: "the file's features \(c.features) are not the ones answer.extract computes \(AnswerFeatures.names); re-run `nerve calibrate`")
-                    }
-                    calibration = Calibration(weights: c.weights, bias: c.bias)
-                }
-                return ExtractStage(env: env, options: ExtractiveOptions(passages: cfg.int("passages"), maxSentences: cfg.int("max_sentences"),
-                                                                         showPassages: cfg.int("show_passages"), calibration: calibration))
+            inputs: [InputSpec("question", Ports.text), InputSpec("hits", Ports.hits)],
+            outputs: [OutputSpec("answer", Ports.answer)],
+            features: AnswerFeatures.names,
+            bind: { plan, _ in
+                let calibration = plan.calibration.map { Calibration(weights: $0.weights, bias: $0.bias) } ?? .default
+                return ExtractStage(id: plan.id, options: ExtractiveOptions(
+                    passages: plan.int("passages"), maxSentences: plan.int("max_sentences"),
+                    showPassages: plan.int("show_passages"), calibration: calibration))
             }))
     }
 }
 
 struct QueryStage: Stage {
+    let id: String
+
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard let q = context.value(ContextKey.question) as? String else { throw StagesError.missingRequestValue("question") }
-        return ["text": q]
+        StageOutputs("text", Ports.text, try context.require(RequestKeys.question, for: id))
     }
 }
 
 struct BM25Stage: Stage {
-    let env: StageEnvironment
+    let id: String
     let topK: Int
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        let q = inputs.one("question", as: String.self) ?? ""
-        let viewer = context.value(ContextKey.viewer) as? Viewer
-        let hits = try env.index.read { try $0.searchLexical(q, limit: topK, viewer: viewer) }
-        return ["hits": hits]
+        let q = try inputs.one("question", Ports.text)
+        let snapshot = try context.require(RequestKeys.snapshot, for: id)
+        let hits = try snapshot.searchLexical(q, limit: topK, viewer: context.value(RequestKeys.viewer))
+        return StageOutputs("hits", Ports.hits, hits)
     }
 }
 
 struct ExtractStage: Stage {
-    let env: StageEnvironment
+    let id: String
     let options: ExtractiveOptions
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        let q = inputs.one("question", as: String.self) ?? ""
-        let hits = inputs.one("hits", as: [Hit].self) ?? []
-        let answer = try env.index.read { reader in
-            try ExtractiveAnswerer(options: options).answer(question: q, hits: hits, stats: reader)
-        }
-        return ["answer": answer]
+        let q = try inputs.one("question", Ports.text)
+        let hits = try inputs.one("hits", Ports.hits)
+        let snapshot = try context.require(RequestKeys.snapshot, for: id)
+        let answer = try ExtractiveAnswerer(options: options).answer(question: q, hits: hits, stats: snapshot)
+        return StageOutputs("answer", Ports.answer, answer)
     }
 }

@@ -8,7 +8,7 @@ import Pipeline
 import Posix
 
 enum ExecExtract {
-    static let kind = StageKind(
+    static let kind = Kind(
         name: "extract.exec", summary: "text from an external command's stdout", pipelines: ["ingest"], role: .transform,
         parameters: [
             ParameterSpec("command", .strings, default: nil,
@@ -18,16 +18,16 @@ enum ExecExtract {
             ParameterSpec("timeout_ms", .integer(100...3_600_000), default: .integer(30_000), "deadline per file"),
             ParameterSpec("max_output_bytes", .integer(1024...(1 << 30)), default: .integer(64 << 20), "stdout cap"),
         ],
-        inputs: [InputSpec("file", Port.file)],
-        outputs: [OutputSpec("document", Port.document)],
-        make: { cfg in
-            let argv = cfg.strings("command")
-            guard let first = argv.first, !first.isEmpty else {
-                throw StagesError.command(command: "extract.exec", reason: "'command' must name a program")
-            }
-            return ExecExtractStage(kind: cfg.id, argv: argv, match: cfg.strings("match").map(Glob.init),
-                                    markdown: cfg.string("output") == "markdown", timeoutMs: cfg.int("timeout_ms"),
-                                    maxOutput: cfg.int("max_output_bytes"))
+        inputs: [InputSpec("file", Ports.file)],
+        outputs: [OutputSpec("document", Ports.document)],
+        check: { plan in
+            let argv = plan.strings("command")
+            return argv.first.map { $0.isEmpty } ?? true ? ["'command' must name a program"] : []
+        },
+        bind: { plan, _ in
+            ExecExtractStage(kind: plan.id, argv: plan.strings("command"), match: plan.strings("match").map(Glob.init),
+                             markdown: plan.string("output") == "markdown", timeoutMs: plan.int("timeout_ms"),
+                             maxOutput: plan.int("max_output_bytes"))
         })
 }
 
@@ -40,24 +40,24 @@ struct ExecExtractStage: Stage {
     let maxOutput: Int
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard let f = inputs.one("file", as: FileInput.self), match.contains(where: { $0.matches(f.path) }) else { return [:] }
-        if let claim = context.value("claim") as? ExtractorClaim, !claim.take(kind) { return [:] }
+        let f = try inputs.one("file", Ports.file)
+        guard match.contains(where: { $0.matches(f.path) }), let program = argv.first else { return StageOutputs() }
         let usesPath = argv.contains { $0.contains("{path}") }
         let args = argv.map { $0.replacing("{path}", with: f.path) }
         let r: SubprocessResult
         do {
             r = try Subprocess.run(args, timeoutMs: timeoutMs, maxOutput: maxOutput, stdinPath: usesPath ? nil : f.path)
         } catch {
-            throw StagesError.command(command: argv[0], reason: "cannot start: \(error)")
+            throw StagesError.command(command: program, reason: "cannot start: \(error)")
         }
-        if r.timedOut { throw StagesError.command(command: argv[0], reason: "timed out after \(timeoutMs) ms") }
-        if r.truncated { throw StagesError.command(command: argv[0], reason: "output exceeded \(maxOutput) bytes") }
+        if r.timedOut { throw StagesError.command(command: program, reason: "timed out after \(timeoutMs) ms") }
+        if r.truncated { throw StagesError.command(command: program, reason: "output exceeded \(maxOutput) bytes") }
         guard r.status == 0 else {
             let msg = String(decoding: r.stderr.prefix(300), as: UTF8.self).trimmingCharacters()
-            throw StagesError.command(command: argv[0], reason: "exit status \(r.status)\(msg.isEmpty ? "" : ": " + msg)")
+            throw StagesError.command(command: program, reason: "exit status \(r.status)\(msg.isEmpty ? "" : ": " + msg)")
         }
         let (text, _) = try TextDecoding.decode(r.stdout, path: f.path)
-        return ["document": ExtractedDocument(extractor: "extract.exec", document: Self.pages(text, markdown: markdown))]
+        return StageOutputs("document", Ports.document, ExtractedDocument(extractor: "extract.exec", document: Self.pages(text, markdown: markdown)))
     }
 
     /// Splits on form feeds into pages, numbering each page's blocks.

@@ -10,8 +10,7 @@ import Pipeline
 import Posix
 
 enum FrontierKind {
-    static func kind(_ env: StageEnvironment) -> StageKind {
-        StageKind(
+    static let kind = Kind(
             name: "answer.frontier", summary: "a frontier model behind an OpenAI-compatible or Anthropic API",
             pipelines: ["ask"], role: .answering,
             parameters: [
@@ -32,48 +31,70 @@ enum FrontierKind {
                 ParameterSpec("budget_per_day", .float(0...100_000), default: .float(5), "dollars per UTC day across all questions"),
                 ParameterSpec("confidence", .float(0...1), default: .float(0.9), "confidence given to a cited frontier answer"),
             ],
-            inputs: [InputSpec("question", Port.text), InputSpec("hits", Port.hits, optional: true),
-                     InputSpec("previous", Port.answer, many: true, optional: true)],
-            outputs: [OutputSpec("answer", Port.answer)],
-            make: { cfg in
+            inputs: [InputSpec("question", Ports.text), InputSpec("hits", Ports.hits, optional: true),
+                     InputSpec("previous", Ports.answer, .many, optional: true)],
+            outputs: [OutputSpec("answer", Ports.answer)],
+            check: { plan in
+                plan.double("budget_per_query") <= plan.double("budget_per_day") ? []
+                    : ["'budget_per_query' ($\(plan.double("budget_per_query"))) is more than 'budget_per_day' ($\(plan.double("budget_per_day")))"]
+            },
+            bind: { cfg, res in
                 let settings = FrontierSettings(
                     provider: FrontierSettings.Provider(rawValue: cfg.string("provider")) ?? .openai, endpoint: cfg.string("endpoint"),
                     model: cfg.string("model"), keyVariable: cfg.string("key_env"), pricePerMillionIn: cfg.double("price_in"),
                     pricePerMillionOut: cfg.double("price_out"), maxTokens: cfg.int("max_tokens"), temperature: cfg.double("temperature"),
                     timeoutMs: cfg.int("timeout_ms"), idleTimeoutMs: cfg.int("idle_timeout_ms"), maxAttempts: cfg.int("attempts"),
                     stream: cfg.bool("stream"))
-                return FrontierStage(env: env, id: cfg.id, client: FrontierClient(settings: settings), passages: cfg.int("passages"),
+                return FrontierStage(id: cfg.id, client: FrontierClient(settings: settings), ledger: res.spend, passages: cfg.int("passages"),
                                      perQuery: cfg.double("budget_per_query"), perDay: cfg.double("budget_per_day"),
                                      confidence: cfg.double("confidence"))
             })
-    }
 }
 
-struct FrontierStage: Stage {
-    let env: StageEnvironment
+/// Declared prices of a model stage, so the daemon can say what sending every question to it
+/// would cost.
+public protocol PricedStage: Stage {
+    /// Dollars one typical question costs at the declared prices (prompt with the stage's
+    /// passages, a short answer).
+    var typicalCost: Double { get }
+}
+
+struct FrontierStage: PricedStage {
     let id: String
     let client: FrontierClient
+    let ledger: SpendLedger
     let passages: Int
     let perQuery: Double
     let perDay: Double
     let confidence: Double
 
+    var typicalCost: Double {
+        // ~300 tokens per passage plus the question and instructions in; ~150 tokens out.
+        client.settings.cost(tokensIn: passages * 300 + 150, tokensOut: 150)
+    }
+
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        let question = inputs.one("question", as: String.self) ?? ""
-        let hits = inputs.one("hits", as: [Hit].self) ?? []
-        let previous = inputs.all("previous", as: Answer.self).map { ("earlier stage", $0) }
-        let dayStart = WallClock.nanoseconds() / 86_400_000_000_000 * 86_400_000_000_000
-        let spent = try env.index.read { try $0.spend(sinceNs: dayStart) }
-        let remaining = min(perQuery, perDay - spent)
-        guard remaining > 0 else {
-            throw FrontierError.budgetExceeded(kind: "daily", limit: perDay, needed: spent)
-        }
+        let question = try inputs.one("question", Ports.text)
+        let hits = try inputs.optional("hits", Ports.hits) ?? []
+        let previous = try inputs.all("previous", Ports.answer).map { ("earlier stage", $0.value) }
         let messages = [ChatMessage(.system, EvidencePrompt.system),
                         ChatMessage(.user, EvidencePrompt.user(question: question, hits: hits, previous: previous, maxPassages: passages))]
+        // The worst case is reserved before sending, against the day's spend and every other
+        // call in flight, so concurrent questions cannot overshoot the daily budget together.
+        let worst = client.worstCaseCost(messages)
+        guard worst <= perQuery else { throw FrontierError.budgetExceeded(kind: "per-query", limit: perQuery, needed: worst) }
+        let reservation = try ledger.reserve(worst, dailyLimit: perDay)
         let stageID = id
-        let c = try client.complete(messages, maxCost: remaining) { token in
-            context.emit("answer.token", ["stage": .string(stageID), "text": .string(token)])
+        let c: Completion
+        do {
+            c = try client.complete(messages, maxCost: worst) { token in
+                context.emit("answer.token", ["stage": .string(stageID), "text": .string(token)])
+            }
+        } catch {
+            ledger.settle(reservation, cost: 0)
+            throw error
         }
+        ledger.settle(reservation, cost: c.cost)
         let shown = Array(hits.prefix(passages))
         let cited = EvidencePrompt.citedNumbers(c.text).filter { $0 <= shown.count }
         let declined = EvidencePrompt.declined(c.text)
@@ -87,6 +108,6 @@ struct FrontierStage: Stage {
         a.tokensOut = c.tokensOut
         a.cost = c.cost
         a.model = c.model
-        return ["answer": a]
+        return StageOutputs("answer", Ports.answer, a)
     }
 }

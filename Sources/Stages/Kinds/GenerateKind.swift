@@ -8,10 +8,7 @@ import Index
 import Pipeline
 
 enum GenerateKind {
-    /// `fixedModel`: in a `nerved worker --model FILE`, the file the worker serves; the caller's
-    /// `model` parameter is relative to the caller's pipeline folder, not the worker's.
-    static func kind(_ models: ModelCache, fixedModel: String? = nil) -> StageKind {
-        StageKind(
+    static let kind = Kind(
             name: "answer.generate", summary: "the local language model answers from the numbered passages, cited",
             pipelines: ["ask"], role: .answering,
             parameters: [
@@ -25,25 +22,19 @@ enum GenerateKind {
                 ParameterSpec("passage_chars", .integer(100...8000), default: .integer(700), "characters kept per passage"),
                 ParameterSpec("stream", .boolean, default: .boolean(true), "stream tokens to the asker"),
             ],
-            inputs: [InputSpec("question", Port.text), InputSpec("hits", Port.hits, optional: true),
-                     InputSpec("previous", Port.answer, many: true, optional: true)],
-            outputs: [OutputSpec("answer", Port.answer)],
-            worker: { cfg in ["--model", cfg.path("model"), "--threads", String(cfg.int("threads"))] },
-            make: { cfg in
-                var calibration = GenerateCalibration.default
-                if let c = cfg.calibration {
-                    guard c.features == GenerateFeatures.names else {
-                        throw StagesError.calibration(stage: cfg.id, reason: "the file's features \(c.features) are not the ones answer.generate computes \(GenerateFeatures.names)")
-                    }
-                    calibration = GenerateCalibration(weights: c.weights, bias: c.bias)
-                }
+            inputs: [InputSpec("question", Ports.text), InputSpec("hits", Ports.hits, optional: true),
+                     InputSpec("previous", Ports.answer, .many, optional: true)],
+            outputs: [OutputSpec("answer", Ports.answer)],
+            features: GenerateFeatures.names,
+            worker: { plan in ["--model", plan.path("model"), "--threads", String(plan.int("threads")), "--context", String(plan.int("context"))] },
+            bind: { plan, res in
+                let calibration = plan.calibration.map { GenerateCalibration(weights: $0.weights, bias: $0.bias) } ?? .default
                 return GenerateStage(
-                    id: cfg.id, models: models, modelPath: fixedModel ?? cfg.path("model"), threads: cfg.int("threads"), context: cfg.int("context"),
-                    maxTokens: cfg.int("max_tokens"), temperature: cfg.double("temperature"), seed: UInt64(cfg.int("seed")),
-                    passages: cfg.int("passages"), passageChars: cfg.int("passage_chars"), stream: cfg.bool("stream"),
+                    id: plan.id, models: res.models, modelPath: plan.path("model"), threads: plan.int("threads"), context: plan.int("context"),
+                    maxTokens: plan.int("max_tokens"), temperature: plan.double("temperature"), seed: UInt64(plan.int("seed")),
+                    passages: plan.int("passages"), passageChars: plan.int("passage_chars"), stream: plan.bool("stream"),
                     calibration: calibration)
             })
-    }
 }
 
 struct GenerateStage: Stage {
@@ -61,9 +52,9 @@ struct GenerateStage: Stage {
     let calibration: GenerateCalibration
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        let question = inputs.one("question", as: String.self) ?? ""
-        let hits = inputs.one("hits", as: [Hit].self) ?? []
-        let previous = inputs.all("previous", as: Answer.self).map { ("earlier stage", $0) }
+        let question = try inputs.one("question", Ports.text)
+        let hits = try inputs.optional("hits", Ports.hits) ?? []
+        let previous = try inputs.all("previous", Ports.answer).map { ("earlier stage", $0.value) }
         let model = try models.model(path: modelPath, threads: threads, context: self.context)
         let request = LocalRequest(
             system: EvidencePrompt.system,
@@ -84,7 +75,7 @@ struct GenerateStage: Stage {
         a.tokensOut = r.generatedTokens
         a.model = r.model
         a.features = zip(GenerateFeatures.names, features.vector).map { ($0, $1) }
-        return ["answer": a]
+        return StageOutputs("answer", Ports.answer, a)
     }
 }
 

@@ -4,6 +4,7 @@ import Config
 import Corpus
 import Index
 import Pipeline
+import Posix
 
 /// An extractor: bytes of one file to a document. Throws CorpusError for files it cannot read.
 public typealias ExtractFunction = @Sendable (FileInput) throws -> Document
@@ -42,8 +43,8 @@ enum IngestKinds {
         ] + DataFormats.specs + OfficeFormats.specs
     }
 
-    static func register(into r: Registry, _ env: StageEnvironment) {
-        r.register(StageKind(
+    static func register(into r: Registry<StageResources>) {
+        r.register(Kind(
             name: "walk", summary: "the files under the folder being ingested", pipelines: ["ingest"], role: .source,
             parameters: [
                 ParameterSpec("include", .strings, default: .strings(["*"]), "globs of files to ingest"),
@@ -52,42 +53,44 @@ enum IngestKinds {
                 ParameterSpec("max_file_bytes", .integer(1...(1 << 40)), default: .integer(64 << 20), "larger files are skipped"),
                 ParameterSpec("follow_symlinks", .boolean, default: .boolean(false), "follow symbolic links (loops are detected)"),
             ],
-            outputs: [OutputSpec("file", Port.file)],
-            make: { cfg in
-                WalkStage(options: WalkOptions(include: cfg.strings("include").map(Glob.init), exclude: cfg.strings("exclude").map(Glob.init),
-                                               maxFileBytes: Int64(cfg.int("max_file_bytes")), followSymlinks: cfg.bool("follow_symlinks")))
+            outputs: [OutputSpec("file", Ports.file)],
+            bind: { plan, res in
+                WalkStage(id: plan.id, options: WalkOptions(
+                    include: plan.strings("include").map(Glob.init), exclude: plan.strings("exclude").map(Glob.init),
+                    maxFileBytes: min(Int64(plan.int("max_file_bytes")), res.maxFileBytes), followSymlinks: plan.bool("follow_symlinks")))
             }))
 
         for spec in extractors {
-            r.register(StageKind(
+            r.register(Kind(
                 name: spec.kind, summary: spec.summary, pipelines: ["ingest"], role: .transform,
                 parameters: [ParameterSpec("match", .strings, default: .strings(spec.defaultMatch), "globs of files this stage extracts")],
-                inputs: [InputSpec("file", Port.file)],
-                outputs: [OutputSpec("document", Port.document)],
-                make: { cfg in ExtractStageKind(kind: spec.kind, match: cfg.strings("match").map(Glob.init), extract: spec.extract) }))
+                inputs: [InputSpec("file", Ports.file)],
+                outputs: [OutputSpec("document", Ports.document)],
+                bind: { plan, _ in ExtractStageKind(kind: spec.kind, match: plan.strings("match").map(Glob.init), extract: spec.extract) }))
         }
 
         r.register(ExecExtract.kind)
 
-        r.register(StageKind(
+        r.register(Kind(
             name: "chunk", summary: "structure-aware chunks with heading paths", pipelines: ["ingest"], role: .transform,
             parameters: [
                 ParameterSpec("max_chars", .integer(100...100_000), default: .integer(1200), "target chunk size in characters"),
                 ParameterSpec("overlap_chars", .integer(0...10_000), default: .integer(0), "sentence overlap between chunks of a section"),
             ],
-            inputs: [InputSpec("document", Port.document, many: true)],
-            outputs: [OutputSpec("chunks", Port.chunks)],
-            make: { cfg in ChunkStage(options: ChunkerOptions(maxChars: cfg.int("max_chars"), overlapChars: cfg.int("overlap_chars"))) }))
+            // The extract stages in `in` order: the first that takes the file decides.
+            inputs: [InputSpec("document", Ports.document, .first)],
+            outputs: [OutputSpec("chunks", Ports.chunks)],
+            bind: { plan, _ in ChunkStage(options: ChunkerOptions(maxChars: plan.int("max_chars"), overlapChars: plan.int("overlap_chars"))) }))
 
-        r.register(StageKind(
-            name: "index.write", summary: "store chunks in the index, replacing the file's previous version atomically",
+        r.register(Kind(
+            name: "index.write", summary: "mirror the folder: store changed files' chunks atomically, skip unchanged ones, remove vanished ones",
             pipelines: ["ingest"], role: .sink,
-            inputs: [InputSpec("chunks", Port.chunks)],
-            make: { _ in IndexWriteStage() }))
+            inputs: [InputSpec("chunks", Ports.chunks)],
+            bind: { plan, _ in IndexWriteStage(id: plan.id) }))
     }
 }
 
-/// The walker's options; the ingest runner enumerates files with them.
+/// The walker's options.
 public struct WalkOptions: Sendable {
     public var include: [Glob]
     public var exclude: [Glob]
@@ -102,13 +105,48 @@ public struct WalkOptions: Sendable {
     }
 }
 
-struct WalkStage: Stage {
+/// Walks the run's root (or only its scope) with stat alone and yields each file; the index
+/// writer decides which of them need reading.
+struct WalkStage: ProducingStage {
+    let id: String
     let options: WalkOptions
 
-    /// Per file, the walker's output is the file the runner is processing.
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard let f = context.value(ContextKey.file) as? FileInput else { throw StagesError.missingRequestValue("file") }
-        return ["file": f]
+        throw StagesError.parameter(stage: id, reason: "the walker yields files one by one; run it through an ingest")
+    }
+
+    func produce(_ context: RunContext, _ each: (StageOutputs) throws -> Void) throws {
+        let session = try context.require(RequestKeys.ingest, for: id)
+        let root = session.root
+        var files: [WalkedFile] = []
+        var problems: [WalkProblem] = []
+        if let scope = session.scope {
+            for path in Set(scope) where path == root || path.hasPrefix(root + "/") {
+                guard FileSystem.exists(path) else { continue }
+                let rel = path == root ? "" : String(path.dropFirst(root.count + 1))
+                let (f, p) = Walker.walk(root: path, options: options, relativePrefix: rel)
+                files += f
+                problems += p
+            }
+            var unique = Set<String>()
+            files = files.filter { unique.insert($0.path).inserted }.sorted { $0.path < $1.path }
+        } else {
+            (files, problems) = Walker.walk(root: root, options: options)
+        }
+        session.report.files = files.count
+        session.filesTotal = files.count
+        for p in problems { session.report.problems.append(IngestProblem(path: p.path, status: "skipped", reason: p.reason)) }
+        for f in files {
+            if session.shouldStop() {
+                session.report.cancelled = true
+                return
+            }
+            let facts = FileFacts(path: f.path, root: root, size: f.status.size, mtimeNs: f.status.mtimeNs, uid: f.status.uid,
+                                  gid: f.status.gid, mode: f.status.mode)
+            try each(StageOutputs("file", Ports.file, FileInput(path: f.path, relative: f.relative, facts: facts,
+                                                                 readLimit: options.maxFileBytes, limits: session.limits)))
+            session.filesDone += 1
+        }
     }
 }
 
@@ -117,23 +155,12 @@ struct ExtractStageKind: Stage {
     let match: [Glob]
     let extract: ExtractFunction
 
-    /// Produces nothing when the file is not ours, so another extract stage can take it.
+    /// Produces nothing when the file is not ours, so the next extract stage can take it.
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard let f = inputs.one("file", as: FileInput.self) else { return [:] }
-        guard match.contains(where: { $0.matches(f.path) }) else { return [:] }
-        if let claim = context.value("claim") as? ExtractorClaim, !claim.take(kind) { return [:] }
-        return ["document": ExtractedDocument(extractor: kind, document: try extract(f))]
-    }
-}
-
-/// The first matching extract stage of a file takes it; later matches stand aside.
-public final class ExtractorClaim: @unchecked Sendable {
-    public private(set) var taker: String?
-    public init() {}
-    func take(_ kind: String) -> Bool {
-        if taker != nil { return false }
-        taker = kind
-        return true
+        let f = try inputs.one("file", Ports.file)
+        guard match.contains(where: { $0.matches(f.path) }) else { return StageOutputs() }
+        guard f.isLoaded else { throw StagesError.parameter(stage: kind, reason: "\(f.path) was not read before extraction") }
+        return StageOutputs("document", Ports.document, ExtractedDocument(extractor: kind, document: try extract(f)))
     }
 }
 
@@ -141,21 +168,8 @@ struct ChunkStage: Stage {
     let options: ChunkerOptions
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard let doc = inputs.all("document", as: ExtractedDocument.self).first else { return [:] }
-        return ["chunks": ChunkSet(extractor: doc.extractor, title: doc.document.title, chunks: Chunker.chunk(doc.document, options: options))]
-    }
-}
-
-/// Where the index writer stage hands its chunks; the ingest runner implements it per file.
-public protocol IngestSink: AnyObject, Sendable {
-    func store(_ chunks: ChunkSet) throws
-}
-
-struct IndexWriteStage: Stage {
-    func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard let set = inputs.one("chunks", as: ChunkSet.self) else { return [:] }
-        guard let sink = context.value(ContextKey.sink) as? IngestSink else { throw StagesError.missingRequestValue("sink") }
-        try sink.store(set)
-        return [:]
+        guard let doc = try inputs.all("document", Ports.document).first?.value else { return StageOutputs() }
+        return StageOutputs("chunks", Ports.chunks, ChunkSet(extractor: doc.extractor, title: doc.document.title,
+                                                              chunks: Chunker.chunk(doc.document, options: options)))
     }
 }

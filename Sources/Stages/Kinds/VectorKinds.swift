@@ -7,22 +7,22 @@ import Index
 import Pipeline
 
 enum VectorKinds {
-    static func register(into r: Registry, _ env: StageEnvironment) {
-        r.register(StageKind(
+    static func register(into r: Registry<StageResources>) {
+        r.register(Kind(
             name: "embed", summary: "embed each chunk with the daemon's embedding model (embedding_model in etc/nerved.toml)",
             pipelines: ["ingest"], role: .transform,
             parameters: [ParameterSpec("batch_size", .integer(1...256), default: .integer(32), "chunks per forward pass")],
-            inputs: [InputSpec("chunks", Port.chunks)],
-            outputs: [OutputSpec("chunks", Port.chunks)],
-            make: { cfg in EmbedStage(env: env, batchSize: cfg.int("batch_size")) }))
+            inputs: [InputSpec("chunks", Ports.chunks)],
+            outputs: [OutputSpec("chunks", Ports.chunks)],
+            bind: { plan, res in EmbedStage(id: plan.id, model: res.embedding, batchSize: plan.int("batch_size")) }))
 
-        r.register(StageKind(
+        r.register(Kind(
             name: "embed.query", summary: "embed the question with the daemon's embedding model", pipelines: ["ask"], role: .transform,
-            inputs: [InputSpec("question", Port.text)],
-            outputs: [OutputSpec("vector", Port.vector)],
-            make: { _ in QueryEmbedStage(env: env) }))
+            inputs: [InputSpec("question", Ports.text)],
+            outputs: [OutputSpec("vector", Ports.vector)],
+            bind: { _, res in QueryEmbedStage(model: res.embedding) }))
 
-        r.register(StageKind(
+        r.register(Kind(
             name: "search.vector", summary: "nearest chunks by cosine similarity (exact scan, or HNSW for large indexes)",
             pipelines: ["ask"], role: .transform,
             parameters: [
@@ -33,15 +33,15 @@ enum VectorKinds {
                 ParameterSpec("exact_below", .integer(1...1_000_000_000), default: .integer(20_000),
                               "below this many vectors every search is an exact scan (no graph)"),
             ],
-            inputs: [InputSpec("vector", Port.vector)],
-            outputs: [OutputSpec("hits", Port.hits)],
-            make: { cfg in
-                env.index.configureVectors(parameters: HNSWParameters(m: cfg.int("m"), efConstruction: cfg.int("ef_construction")),
-                                           graphThreshold: cfg.int("exact_below"))
-                return VectorSearchStage(env: env, topK: cfg.int("top_k"), ef: cfg.int("ef"))
+            inputs: [InputSpec("vector", Ports.vector)],
+            outputs: [OutputSpec("hits", Ports.hits)],
+            bind: { plan, res in
+                VectorSearchStage(id: plan.id, index: try res.requireIndex(plan), topK: plan.int("top_k"), ef: plan.int("ef"),
+                                  graph: HNSWParameters(m: plan.int("m"), efConstruction: plan.int("ef_construction")),
+                                  exactBelow: plan.int("exact_below"))
             }))
 
-        r.register(StageKind(
+        r.register(Kind(
             name: "fuse.rrf", summary: "reciprocal rank fusion of hit lists: score = Σ weight / (k + rank)", pipelines: ["ask"],
             role: .transform,
             parameters: [
@@ -49,59 +49,113 @@ enum VectorKinds {
                 ParameterSpec("weights", .floats(0...1000), default: .floats([]), "one weight per `in` entry, in order (default: all 1)"),
                 ParameterSpec("top_k", .integer(1...1000), default: .integer(20), "hits to return"),
             ],
-            inputs: [InputSpec("hits", Port.hits, many: true)],
-            outputs: [OutputSpec("hits", Port.hits)],
-            make: { cfg in
-                let w = cfg.floats("weights")
-                guard w.isEmpty || w.count == cfg.references.count else {
-                    throw StagesError.parameter(stage: cfg.id, reason: "'weights' has \(w.count) entries for \(cfg.references.count) inputs; give one per `in` entry")
-                }
-                let weights = Dictionary(zip(cfg.references, w.isEmpty ? Array(repeating: 1, count: cfg.references.count) : w),
+            inputs: [InputSpec("hits", Ports.hits, .many)],
+            outputs: [OutputSpec("hits", Ports.hits)],
+            check: { plan in
+                let w = plan.floats("weights")
+                return w.isEmpty || w.count == plan.references.count ? []
+                    : ["'weights' has \(w.count) entries for \(plan.references.count) inputs; give one per `in` entry"]
+            },
+            bind: { plan, _ in
+                let w = plan.floats("weights")
+                let weights = Dictionary(zip(plan.references, w.isEmpty ? Array(repeating: 1, count: plan.references.count) : w),
                                          uniquingKeysWith: { a, _ in a })
-                return RRFStage(k: Double(cfg.int("k")), weights: weights, topK: cfg.int("top_k"))
+                return RRFStage(k: Double(plan.int("k")), weights: weights, topK: plan.int("top_k"))
             }))
     }
 }
 
-/// Embeds a file's chunks. Without a usable model the chunks pass through unembedded (stored
-/// for lexical search; the next ingest with a model back-fills their vectors).
-struct EmbedStage: Stage {
-    let env: StageEnvironment
+/// Embeds a file's chunks. Without a usable model the chunks pass through unembedded (stored for
+/// lexical search). Around a run it keeps the index's vectors whole: first it drops vectors of
+/// another model (they are re-embedded, never mixed), last it back-fills every stored content
+/// without vectors, with the same `embed` the per-file path uses.
+struct EmbedStage: RunLifecycle {
+    let id: String
+    let model: EmbeddingModel?
     let batchSize: Int
 
+    var usable: EmbeddingModel? { model.flatMap { $0.isAvailable ? $0 : nil } }
+
+    /// Unit vectors for `chunks` of a document titled `title`; the time spent goes to the report.
+    func embed(_ chunks: [Chunk], title: String?, model: EmbeddingModel, session: IngestSession?) throws -> ChunkVectors {
+        let start = ContinuousClock.now
+        let vectors = try model.embed(chunks.map { EmbeddingModel.passage($0, title: title) }, batchSize: batchSize)
+        session?.report.embedMs += (ContinuousClock.now - start).milliseconds
+        return ChunkVectors(model: model.name, vectors: vectors)
+    }
+
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard var set = inputs.one("chunks", as: ChunkSet.self) else { return [:] }
-        guard let model = env.embedding, model.isAvailable, !set.chunks.isEmpty else { return ["chunks": set] }
-        let vectors = try model.embed(set.chunks.map { EmbeddingModel.passage($0, title: set.title) }, batchSize: batchSize)
-        set.vectors = ChunkVectors(model: model.name, vectors: vectors)
-        return ["chunks": set]
+        var set = try inputs.one("chunks", Ports.chunks)
+        if let model = usable, !set.chunks.isEmpty {
+            set.vectors = try embed(set.chunks, title: set.title, model: model, session: context.value(RequestKeys.ingest))
+        }
+        return StageOutputs("chunks", Ports.chunks, set)
+    }
+
+    func begin(_ context: RunContext) throws {
+        guard let model = usable else { return }
+        let session = try context.require(RequestKeys.ingest, for: id)
+        if let stored = try session.writer.vectorModel(), stored != model.name {
+            try session.writer.resetVectors()
+            session.report.vectorsReset = true
+        }
+    }
+
+    /// Embeds every content that has chunks but no vectors (stored by a lexical pipeline, before
+    /// the model was installed, or by an older index), a few contents per transaction.
+    func finish(_ context: RunContext) throws {
+        guard let model = usable else { return }
+        let session = try context.require(RequestKeys.ingest, for: id)
+        guard !session.report.cancelled else { return }
+        var tried = Set<Int64>()
+        while !session.shouldStop() {
+            let batch = try session.writer.contentsMissingVectors(limit: 16).filter { !tried.contains($0.content) }
+            if batch.isEmpty { return }
+            for (content, stored) in batch {
+                tried.insert(content)
+                let chunks = stored.map { Chunk(ordinal: $0.ordinal, text: $0.text, headingPath: $0.headingPath, span: SourceSpan()) }
+                try session.writer.putVectors(content: content, try embed(chunks, title: stored.first?.title, model: model, session: session))
+                session.report.embedded += stored.count
+                if session.shouldStop() { session.report.cancelled = true; return }
+            }
+            try session.commitIfDue()
+        }
     }
 }
 
 struct QueryEmbedStage: Stage {
-    let env: StageEnvironment
+    let model: EmbeddingModel?
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard let q = inputs.one("question", as: String.self) else { return [:] }
-        guard let model = env.embedding else {
+        let q = try inputs.one("question", Ports.text)
+        guard let model else {
             throw StagesError.model(reason: "no embedding model is configured (embedding_model in etc/nerved.toml)")
         }
-        guard let v = try model.embed([q]).first else { return [:] }
-        return ["vector": QueryVector(model: model.name, values: v)]
+        guard let v = try model.embed([q]).first else { return StageOutputs() }
+        return StageOutputs("vector", Ports.vector, QueryVector(model: model.name, values: v))
     }
 }
 
-struct VectorSearchStage: Stage {
-    let env: StageEnvironment
+/// Searches the index's vectors. Its graph parameters are the index's: they are applied when the
+/// pipeline is installed (never while a reload is still being checked).
+struct VectorSearchStage: Installing {
+    let id: String
+    let index: IndexStore
     let topK: Int
     let ef: Int
+    let graph: HNSWParameters
+    let exactBelow: Int
+
+    func install() {
+        index.configureVectors(parameters: graph, graphThreshold: exactBelow)
+    }
 
     /// Vectors of another model than the query's fail the stage (the index says which to re-ingest with).
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        guard let q = inputs.one("vector", as: QueryVector.self) else { return [:] }
-        let viewer = context.value(ContextKey.viewer) as? Viewer
-        let hits = try env.index.read { try $0.searchVector(q.values, model: q.model, limit: topK, ef: ef, viewer: viewer) }
-        return ["hits": hits]
+        let q = try inputs.one("vector", Ports.vector)
+        let snapshot = try context.require(RequestKeys.snapshot, for: id)
+        let hits = try snapshot.searchVector(q.values, model: q.model, limit: topK, ef: ef, viewer: context.value(RequestKeys.viewer))
+        return StageOutputs("hits", Ports.hits, hits)
     }
 }
 
@@ -115,9 +169,9 @@ struct RRFStage: Stage {
     let topK: Int
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
-        let lists = inputs.sourced("hits", as: [Hit].self).filter { !$0.value.isEmpty }
-        if lists.count <= 1 { return ["hits": Array((lists.first?.value ?? []).prefix(topK))] }
-        return ["hits": RankFusion.reciprocal(lists.map { (weights[$0.source ?? ""] ?? 1, $0.value) }, k: k, topK: topK)]
+        let lists = try inputs.all("hits", Ports.hits).filter { !$0.value.isEmpty }
+        if lists.count <= 1 { return StageOutputs("hits", Ports.hits, Array((lists.first?.value ?? []).prefix(topK))) }
+        return StageOutputs("hits", Ports.hits, RankFusion.reciprocal(lists.map { (weights[$0.source] ?? 1, $0.value) }, k: k, topK: topK))
     }
 }
 

@@ -1,11 +1,12 @@
 // `nerve moefy` (dense GGUF → Mixture-of-Experts GGUF, in this process) and `nerve perplexity`
 // (a model's perplexity on a text file, measured like llama.cpp's llama-perplexity so the two
 // can be compared). Both run without a daemon and report progress on stderr.
+import Client
 import JSON
 import Model
 import Posix
 
-extension Commands {
+extension Tools {
     static func moefy(_ inv: Invocation) throws -> Int32 {
         func usage(_ m: String) -> ClientError { .usage(message: m, command: "moefy") }
         guard let input = inv.options["model"] else { throw usage("moefy needs --model IN.gguf") }
@@ -36,7 +37,7 @@ extension Commands {
             let energy = report.layers.map(\.capturedEnergy).reduce(0, +) / Double(max(report.layers.count, 1))
             let oracle = report.layers.map(\.oracleEnergy).reduce(0, +) / Double(max(report.layers.count, 1))
             Console.output("wrote \(output): \(report.name)\n")
-            Console.output("router recall of the best \(active) experts \(fixed2(recall * 100))%, contribution energy kept \(fixed2(energy * 100))% (best possible \(fixed2(oracle * 100))%; means over layers), \(fixed2(report.seconds)) s\n")
+            Console.output("router recall of the best \(active) experts \(Decimals.fixed(recall * 100, places: 2))%, contribution energy kept \(Decimals.fixed(energy * 100, places: 2))% (best possible \(Decimals.fixed(oracle * 100, places: 2))%; means over layers), \(Decimals.fixed(report.seconds, places: 2)) s\n")
         }
         return 0
     }
@@ -74,7 +75,7 @@ extension Commands {
                 ("active_weight_bytes_per_token", JSON(model.activeWeightBytesPerToken)),
             ])).pretty() + "\n")
         } else {
-            Console.output("perplexity \(fixed2(r.perplexity)) over \(r.scoredTokens) tokens (\(r.windows) windows of \(context)), \(fixed2(seconds)) s\n")
+            Console.output("perplexity \(Decimals.fixed(r.perplexity, places: 2)) over \(r.scoredTokens) tokens (\(r.windows) windows of \(context)), \(Decimals.fixed(seconds, places: 2)) s\n")
         }
         return 0
     }

@@ -2,12 +2,13 @@
 // streamed to stdout, or with --json one object with the token ids, text, timings, expert
 // counts (MoE) and optionally the top logits at every prompt position. Benchmarks and reference
 // comparisons call it, so its JSON keys are a contract (see `generationJSON`).
+import Client
 import Generate
 import JSON
 import Model
 import Posix
 
-extension Commands {
+extension Tools {
     static func generate(_ inv: Invocation) throws -> Int32 {
         let o = try GenerateFlags(inv)
         let loadStart = WallClock.nanoseconds()
@@ -29,9 +30,9 @@ extension Commands {
             let t = result.timings
             Console.output("\n")
             Console.error("""
-                nerve: \(t.promptTokens) prompt tokens in \(fixed2(t.prefillMilliseconds)) ms \
-                (\(fixed2(t.prefillTokensPerSecond)) tok/s), \(t.generatedTokens) generated in \
-                \(fixed2(t.decodeMilliseconds)) ms (\(fixed2(t.decodeTokensPerSecond)) tok/s), stop: \(result.stopReason.rawValue)
+                nerve: \(t.promptTokens) prompt tokens in \(Decimals.fixed(t.prefillMilliseconds, places: 2)) ms \
+                (\(Decimals.fixed(t.prefillTokensPerSecond, places: 2)) tok/s), \(t.generatedTokens) generated in \
+                \(Decimals.fixed(t.decodeMilliseconds, places: 2)) ms (\(Decimals.fixed(t.decodeTokensPerSecond, places: 2)) tok/s), stop: \(result.stopReason.rawValue)
 
                 """)
         }
