@@ -95,12 +95,14 @@ public enum Calibrator: Sendable, Equatable {
         .isotonic(try IsotonicCalibrator.fit(scores: scores, labels: labels, weights: weights))
     }
 
-    /// The outcome of `choose`: the chosen calibrator refitted on all rows, and each kind's
-    /// held-out log loss over the folds.
+    /// The outcome of `choose`: the chosen calibrator refitted on all rows, each kind's held-out
+    /// log loss over the folds, and the chosen kind's held-out probability for every row — the
+    /// honest input for a risk–coverage table (the refitted calibrator has seen every row).
     public struct Choice: Sendable, Equatable {
         public var calibrator: Calibrator
         public var plattLogLoss: Double
         public var isotonicLogLoss: Double
+        public var heldOut: [Double]
     }
 
     /// Fits Platt and isotonic on every fold's training rows, scores its held-out rows, and keeps
@@ -122,7 +124,9 @@ public enum Calibrator: Sendable, Equatable {
             }
         }
         let lp = Metrics.logLoss(platt, labels), li = Metrics.logLoss(isotonic, labels)
-        let chosen = li < lp ? try fitIsotonic(scores: scores, labels: labels) : try fitPlatt(scores: scores, labels: labels)
-        return Choice(calibrator: chosen, plattLogLoss: lp, isotonicLogLoss: li)
+        if li < lp {
+            return Choice(calibrator: try fitIsotonic(scores: scores, labels: labels), plattLogLoss: lp, isotonicLogLoss: li, heldOut: isotonic)
+        }
+        return Choice(calibrator: try fitPlatt(scores: scores, labels: labels), plattLogLoss: lp, isotonicLogLoss: li, heldOut: platt)
     }
 }

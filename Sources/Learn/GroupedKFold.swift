@@ -59,6 +59,22 @@ public struct GroupedKFold: Sendable, Equatable {
         return (train, test)
     }
 
+    /// Out-of-fold margins: for each fold, `fit` on the other folds' rows, then score this fold's
+    /// rows — so a calibrator can be fitted on scores from a model that never saw their questions.
+    public func outOfFoldMargins(_ x: FeatureMatrix, labels: [Bool], weights: [Double]? = nil,
+                                 fit: (FeatureMatrix, [Bool], [Double]?) throws(LearnError) -> ScoringModel) throws(LearnError) -> [Double] {
+        guard foldOfRow.count == x.rows else { throw .shapeMismatch(what: "fold assignments", count: foldOfRow.count, expected: x.rows) }
+        guard labels.count == x.rows else { throw .shapeMismatch(what: "labels", count: labels.count, expected: x.rows) }
+        var out = [Double](repeating: 0, count: x.rows)
+        for k in 0..<folds {
+            let (train, test) = split(k)
+            let model = try fit(x.selecting(train), train.map { labels[$0] }, weights.map { w in train.map { w[$0] } })
+            let margins = try model.margins(x.selecting(test))
+            for (r, m) in zip(test, margins) { out[r] = m }
+        }
+        return out
+    }
+
     /// A uniform integer in 0..<bound from one 64-bit draw: the high word of draw × bound
     /// (bias below bound / 2⁶⁴, immaterial for shuffling groups).
     static func below(_ bound: Int, _ rng: inout some RandomNumberGenerator) -> Int {

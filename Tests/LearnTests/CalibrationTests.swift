@@ -69,6 +69,7 @@ import TestSupport
         let step = scores.map { s.uniform() < ($0 > 0.5 ? 0.95 : 0.05) }
         let a = try Calibrator.choose(scores: scores, labels: step, folds: folds)
         #expect(a.isotonicLogLoss < a.plattLogLoss)
+        #expect(abs(Metrics.logLoss(a.heldOut, step) - a.isotonicLogLoss) < 1e-15)
         if case .isotonic = a.calibrator {} else { Issue.record("expected isotonic, got \(a.calibrator)") }
         // A true sigmoid: Platt's two parameters beat isotonic's many.
         let smooth = scores.map { s.uniform() < logistic(1.5 * $0) }

@@ -51,4 +51,21 @@ import TestSupport
             try GroupedKFold(groups: q, folds: 1, using: &rng)
         }
     }
+
+    @Test func outOfFoldMarginsComeFromModelsThatDidNotSeeTheRow() throws {
+        var syn = Synthetic(seed: 8)
+        let data = try syn.rows(300, 2) { $0[0] - $0[1] }
+        let groups = (0..<300).map { $0 / 3 }
+        var rng = SeededRandom(seed: 2)
+        let folds = try GroupedKFold(groups: groups, folds: 3, using: &rng)
+        let fit = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
+            .logistic(try LogisticRegression.fit(x, labels: y, weights: w))
+        }
+        let margins = try folds.outOfFoldMargins(data.x, labels: data.y, fit: fit)
+        let (train, test) = folds.split(1)
+        let model = try fit(data.x.selecting(train), train.map { data.y[$0] }, nil)
+        for r in test { #expect(margins[r] == (try model.margin(Array(data.x.row(r))))) }
+        let everything = try fit(data.x, data.y, nil)
+        #expect(test.contains { margins[$0] != (try? everything.margin(Array(data.x.row($0)))) })
+    }
 }
