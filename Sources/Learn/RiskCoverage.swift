@@ -64,4 +64,15 @@ public enum RiskCoverage {
         for point in table where point.precisionLowerBound >= target { best = point } // rows go downwards
         return best
     }
+
+    /// The lowest threshold that accepts at most ⌊(1 − rate)·n⌋ rows, so at least `rate` of the
+    /// questions escalate (a tie is never split: all of it is accepted or none). nil when even the
+    /// highest threshold would accept more.
+    public static func threshold(forEscalation rate: Double, _ table: [Point]) -> Point? {
+        guard let total = table.first?.total else { return nil }
+        let keep = Int((1 - min(max(rate, 0), 1)) * Double(total))
+        var best: Point?
+        for point in table where point.accepted <= keep { best = point }
+        return best
+    }
 }

@@ -74,4 +74,17 @@ import Testing
             try ScoringModel.logistic(LogisticRegression.fit(x, labels: [true, false, true])).margin([1, 2])
         }
     }
+
+    @Test func weightTwoEqualsADuplicatedRow() throws {
+        let data = try LearnFixtures.csv("logistic.csv")
+        let x = try data.features(), y = data.column("label").map { $0 == 1 }
+        var weights = [Double](repeating: 1, count: x.rows)
+        for i in stride(from: 0, to: x.rows, by: 3) { weights[i] = 2 }
+        let weighted = try LogisticRegression.fit(x, labels: y, weights: weights)
+        let rows = (0..<x.rows).flatMap { weights[$0] == 2 ? [$0, $0] : [$0] }
+        let duplicated = try LogisticRegression.fit(x.selecting(rows), labels: rows.map { y[$0] })
+        for (a, b) in zip(weighted.weights + [weighted.bias], duplicated.weights + [duplicated.bias]) {
+            #expect(abs(a - b) < 1e-9)
+        }
+    }
 }

@@ -86,4 +86,15 @@ import Testing
         let t = Threshold.choose(name: "accept", targetPrecision: 0.95, table: RiskCoverage.table(p, right))
         #expect(t.accept == nil && t.accepted == 0)
     }
+
+    @Test func escalationThresholdNeverSplitsATie() throws {
+        let p = [0.9, 0.8, 0.8, 0.8, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05]
+        let table = RiskCoverage.table(p, Array(repeating: true, count: 10))
+        // Escalate 30%: accept at most 7 rows → threshold 0.3 (7 rows).
+        #expect(try #require(RiskCoverage.threshold(forEscalation: 0.3, table)).threshold == 0.3)
+        // Escalate 70%: at most 3 rows; the 0.8 tie would make 4, so only 0.9 is accepted.
+        #expect(try #require(RiskCoverage.threshold(forEscalation: 0.7, table)).accepted == 1)
+        #expect(RiskCoverage.threshold(forEscalation: 1, table) == nil)
+        #expect(try #require(RiskCoverage.threshold(forEscalation: 0, table)).accepted == 10)
+    }
 }
