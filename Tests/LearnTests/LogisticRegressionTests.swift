@@ -11,10 +11,15 @@ import Testing
         let expected = try LearnFixtures.expected(name + "-expected.toml")
         let m = try LogisticRegression.fit(try data.features(), labels: data.column("label").map { $0 == 1 },
                                            weights: data.column("weight"), options: .init(l2: expected.double("l2")))
+        var worst = 0.0
         func close(_ a: [Double], _ b: [Double], _ what: String) {
             #expect(a.count == b.count, "\(what) length")
-            for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-6 * max(1, abs(y)), "\(what): \(x) vs \(y)") }
+            for (x, y) in zip(a, b) {
+                #expect(abs(x - y) <= 1e-6 * max(1, abs(y)), "\(what): \(x) vs \(y)")
+                worst = max(worst, abs(x - y) / max(1, abs(y)))
+            }
         }
+        defer { print("\(name): largest difference from the reference \(worst) (relative above 1)") }
         close(m.mean, expected.doubles("mean"), "mean")
         close(m.sd, expected.doubles("sd"), "sd")
         close(m.weights, expected.doubles("weights"), "weights")
