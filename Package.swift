@@ -46,6 +46,9 @@ let package = Package(
         module("Model", ["Tensor", "GGUF", "Tokenizer", "Posix", "JSON"]),
         module("Generate", ["Model", "Tokenizer"]),
         module("Pipeline", ["Config", "JSON", "Posix"]),
+        // Fitting and calibration (logistic regression, boosted trees, calibrators, thresholds)
+        // and the model-file format; standard library and Config only.
+        module("Learn", ["Config"]),
         module("Frontier", ["JSON", "Posix"]),
         module("Wire", ["JSON", "Posix"]),
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Tokenizer", "Tensor", "Frontier", "JSON", "Config", "Posix"]),
@@ -79,6 +82,7 @@ let package = Package(
         tests("Model", ["Model", "GGUF", "Tokenizer", "Tensor", "Generate"]),
         tests("Generate", ["Generate", "Model", "Tokenizer", "GGUF"]),
         tests("Pipeline", ["Pipeline", "Config", "JSON"]),
+        tests("Learn", ["Learn", "Config", "Posix"]),
         tests("Wire", ["Wire", "JSON"]),
         tests("Frontier", ["Frontier", "JSON"]),
         tests("Stages", ["Stages", "Service", "Pipeline", "Index", "Corpus"]),
