@@ -23,14 +23,14 @@ import zipfile
 KEYS = ["id", "question", "answers", "files", "unanswerable", "near_miss", "type", "evidence"]
 TYPES = {"number", "money", "percent", "date", "duration", "name", "role", "place", "url",
          "entity", "procedure", "definition", "other"}
-MAX_PER_PRIMARY = 4
 TEXT_EXT = {".md", ".txt", ".rst", ".json", ".yml", ".yaml", ".csv"}
 MARKUP_EXT = {".html", ".htm", ".xhtml", ".xml"}
 ZIP_EXT = {".docx", ".xlsx", ".pptx", ".epub", ".odt"}
 # Closing tags that end a paragraph, cell or row: a newline keeps words of neighbouring
 # paragraphs apart, while runs inside one paragraph (DOCX <w:t> pieces) are joined as is.
-BLOCK_END = re.compile(r"</(w:p|w:tr|si|c|row|p|div|li|tr|td|th|h[1-6]|text:p|dc:title)>|<br\s*/?>",
-                       re.I)
+BLOCK_END = re.compile(r"</(w:p|w:tr|si|c|row|text:p|dc:title|p|div|li|dt|dd|dl|ul|ol|tr|td|th|table|"
+                       r"h[1-6]|pre|blockquote|section|article|header|footer|nav|title|caption)>"
+                       r"|<(br|hr)\s*/?>", re.I)
 TAG = re.compile(r"<[^>]+>")
 STOP = set("""a an the of to in on for and or is are was be do does did i my me we our you your
 how what whats what's which who whom whose when where why can could should would will shall may
@@ -69,6 +69,11 @@ def extract_text(path):
                 if name.lower().endswith((".xml", ".xhtml", ".html", ".htm", ".vml")):
                     parts.append(strip_markup(z.read(name).decode("utf-8", errors="replace")))
         return "\n".join(parts)
+    if ext == "":
+        # Extensionless files (e.g. Debian's `copyright`) are read as text unless binary.
+        with open(path, "rb") as f:
+            raw = f.read()
+        return None if b"\0" in raw[:4096] else raw.decode("utf-8", errors="replace")
     if ext == ".pdf":
         if shutil.which("pdftotext") is None:
             return None
@@ -97,7 +102,7 @@ class Corpus:
             for dirpath, _, names in os.walk(os.path.join(self.root, folder)):
                 for n in names:
                     rel = os.path.relpath(os.path.join(dirpath, n), self.root)
-                    if os.path.splitext(n)[1].lower() in TEXT_EXT | MARKUP_EXT | ZIP_EXT | {".pdf"}:
+                    if os.path.splitext(n)[1].lower() in TEXT_EXT | MARKUP_EXT | ZIP_EXT | {".pdf", ""}:
                         found.append(rel)
             self.folders[folder] = sorted(found)
         return self.folders[folder]
@@ -120,7 +125,8 @@ def key_terms(question, corpus, folder, limit=3):
     df = {}
     for w in dict.fromkeys(words):
         df[w] = sum(1 for f in files if contains(corpus.text(f) or "", w))
-    ranked = sorted(df, key=lambda w: (df[w], -len(w)))
+    # Words found nowhere cannot locate a file; rank the rarest of the words that occur.
+    ranked = sorted((w for w in df if df[w] > 0), key=lambda w: (df[w], -len(w)))
     return ranked[:limit], df
 
 
@@ -231,8 +237,8 @@ def check_file(path, corpus, args, totals, seen_ids):
                     hints.append(f"{rid} answer {best!r} also in: {', '.join(others[:8])}"
                                  + (f" (+{len(others) - 8})" if len(others) > 8 else ""))
     for p, n in per_primary.items():
-        if n > MAX_PER_PRIMARY:
-            errors.append(f"{path}: {n} questions have primary file {p} (max {MAX_PER_PRIMARY})")
+        if n > args.max_per_primary:
+            errors.append(f"{path}: {n} questions have primary file {p} (max {args.max_per_primary})")
     return errors, warnings, hints
 
 
@@ -240,6 +246,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+", help="question files (JSON Lines)")
     ap.add_argument("--root", default="/work/shared/data", help="folder the 'files' paths are relative to")
+    ap.add_argument("--max-per-primary", type=int, default=4,
+                    help="most questions allowed per primary file (the brief's cap is 4)")
     ap.add_argument("--quiet", action="store_true", help="print errors and the summary only")
     ap.add_argument("--also", action="store_true",
                     help="hint at unlisted files that contain an answerable question's answer")
