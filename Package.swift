@@ -48,9 +48,10 @@ let package = Package(
         module("Pipeline", ["Config", "JSON", "Posix"]),
         module("Frontier", ["JSON", "Posix"]),
         module("Wire", ["JSON", "Posix"]),
+        module("MCP", ["JSON", "Wire", "Posix"]),
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Tokenizer", "Tensor", "Frontier", "JSON", "Config", "Posix"]),
         module("Daemon", ["Wire", "Pipeline", "Stages", "Config", "Index", "Posix", "JSON"]),
-        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon", "Model", "Generate"]),
+        module("Client", ["Wire", "JSON", "Posix", "Config", "Pipeline", "Stages", "Daemon", "Model", "Generate", "MCP"]),
         .executableTarget(name: "nerved", dependencies: ["Daemon", "Posix", "JSON", "Stages"], swiftSettings: native),
         .executableTarget(name: "nerve", dependencies: ["Client", "Config", "Posix"], swiftSettings: native),
 
@@ -76,5 +77,6 @@ let package = Package(
         tests("Stages", ["Stages", "Pipeline", "Index", "Corpus"]),
         tests("Daemon", ["Daemon", "Wire", "JSON", "Pipeline"]),
         tests("CLI", ["JSON", "Wire"]),
+        tests("MCP", ["MCP", "JSON", "Wire", "Posix"]),
     ]
 )

@@ -4,6 +4,7 @@ import Config
 import Daemon
 import Pipeline
 import JSON
+import MCP
 import Posix
 import Wire
 
@@ -77,6 +78,7 @@ public enum Commands {
         case "generate": return try generate(inv)
         case "moefy": return try moefy(inv)
         case "perplexity": return try perplexity(inv)
+        case "mcp": return StdioServer.main(StdioOptions(socket: inv.socket, version: Version.string))
         default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
         }
     }
