@@ -225,11 +225,20 @@ public final class Session {
         return out
     }
 
-    /// The reply line for a finished tool call. Safe from any thread: it reads only constants.
-    func reply(to call: ToolCall, outcome: ToolOutcome) -> String {
+    /// Runs a tool call against the daemon and returns its reply line. Safe from any thread: it
+    /// reads only constants of the session.
+    public func complete(_ call: ToolCall, link: DaemonLink) -> ToolReply {
+        let outcome = ToolRunner.run(call, link: link)
         var r = JSONObject([("content", [["type": "text", "text": .string(outcome.text)]])])
         if let s = outcome.structured { r["structuredContent"] = .object(s) }
         if outcome.isError { r["isError"] = true }
-        return Message.result(id: call.id, stamp(r, modern: call.modern))
+        return ToolReply(line: Message.result(id: call.id, stamp(r, modern: call.modern)), isError: outcome.isError, text: outcome.text)
     }
+}
+
+/// A finished tool call: the line to send, and for the log whether it failed and what it said.
+public struct ToolReply: Sendable {
+    public let line: String
+    public let isError: Bool
+    public let text: String
 }

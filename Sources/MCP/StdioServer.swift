@@ -100,14 +100,13 @@ public final class StdioServer: @unchecked Sendable {
 
     private func run(_ call: ToolCall, key: String) {
         let start = ContinuousClock.now
-        let outcome = ToolRunner.run(call, link: link)
+        let reply = session.complete(call, link: link)
         let ms = (ContinuousClock.now - start).components
         let elapsed = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
-        log("tools/call \(call.name): \(outcome.isError ? "tool error: " + outcome.text : "ok") (\(elapsed) ms)")
-        let line = session.reply(to: call, outcome: outcome)
+        log("tools/call \(call.name): \(reply.isError ? "tool error: " + reply.text : "ok") (\(elapsed) ms)")
         state.locked {
             // A cancelled request gets no reply (the client has stopped waiting for it).
-            if cancelled.remove(key) == nil { write(line) }
+            if cancelled.remove(key) == nil { write(reply.line) }
             running.remove(key)
             state.broadcast()
         }
