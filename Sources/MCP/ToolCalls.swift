@@ -50,10 +50,8 @@ enum ToolRunner {
             switch call.name {
             case "ask":
                 let args = try Arguments(call.arguments, tool: "ask", known: ["question"])
+                // Its length limit is nerved's (max_question_chars): ETOOBIG comes back as a tool error.
                 let question = try args.text("question")
-                guard question.count <= Tools.maxQuestionChars else {
-                    throw ArgumentProblem(message: "ask: 'question' is \(question.count) characters; at most \(Tools.maxQuestionChars) are accepted")
-                }
                 let reply = try link.call("ask", JSONObject([("question", .string(question))]))
                 return try ToolText.ask(reply)
             case "search":

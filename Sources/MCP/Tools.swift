@@ -22,8 +22,6 @@ struct ToolSpec: Sendable {
 }
 
 enum Tools {
-    /// The largest question nerved accepts by default (`max_question_chars`).
-    static let maxQuestionChars = 4096
     /// `search`'s `top` bounds and default, as nerved defines them.
     static let topRange = 1...100
     static let defaultTop = 10
@@ -67,8 +65,8 @@ enum Tools {
         `passages` holds the best evidence instead: treat the answer as a guess then.
         """,
         input: object([
-            ("question", ["type": "string", "minLength": 1, "maxLength": .int(Int64(maxQuestionChars)),
-                          "description": "the question, in natural language"]),
+            ("question", ["type": "string", "minLength": 1,
+                          "description": "the question, in natural language (nerved takes up to 4,096 characters unless configured otherwise)"]),
         ], required: ["question"], closed: true),
         output: object([
             ("answer", string("the answer text")),

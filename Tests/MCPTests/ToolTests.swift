@@ -78,7 +78,6 @@ struct ToolTests {
             ("ask", [:], "ask: missing required argument 'question'"),
             ("ask", ["question": 3], "ask: 'question' must be a string, found number"),
             ("ask", ["question": "  \n"], "ask: 'question' is empty"),
-            ("ask", ["question": .string(String(repeating: "x", count: 4097))], "at most 4096 are accepted"),
             ("ask", ["question": "q", "explain": true], "ask: unknown argument 'explain' (known: question)"),
             ("search", ["top": 3], "search: missing required argument 'query'"),
             ("search", ["query": "q", "top": 0], "search: 'top' must be between 1 and 100, found 0"),
@@ -107,9 +106,11 @@ struct ToolTests {
         #expect(text(old).contains("this nerved does not offer 'search'"))
         let empty = try call("ask", ["question": "q"], link: FakeLink { _, _ in throw WireError.failure(.ENOINDEX, "the index is empty") })
         #expect(text(empty) == "nerved refused the request (ENOINDEX): the index is empty")
+        let long = try call("ask", ["question": "q"], link: FakeLink { _, _ in throw WireError.failure(.ETOOBIG, "question longer than 4096 characters") })
+        #expect(text(long) == "nerved refused the request (ETOOBIG): question longer than 4096 characters")
         let cut = try call("ask", ["question": "q"], link: FakeLink { _, _ in throw WireError.connection(reason: "reset") })
         #expect(text(cut).hasPrefix("lost the connection to nerved"))
-        for r in [old, empty, cut] { #expect(r["isError"] == true) }
+        for r in [old, empty, long, cut] { #expect(r["isError"] == true) }
     }
 
     @Test func aReplyMissingWhatTheSchemaRequiresIsAToolError() throws {
