@@ -1,7 +1,8 @@
 // The protocol state of one stdio connection. The era is settled by the first request served:
 // `initialize` opens a handshake connection (2025-06-18 / 2025-11-25), a request carrying the
 // 2026-07-28 `_meta` envelope opens a stateless one; a later message from the other era is
-// refused. Pure: lines in, reply lines (or a tool call to run) out — no I/O, no daemon.
+// refused. `receive` does no I/O — a line in, a reply line (or a tool call to run) out; `complete`
+// runs a tool call through the daemon link it is given.
 import JSON
 
 public final class Session {
@@ -108,10 +109,10 @@ public final class Session {
                     + "requests carrying the 2026-07-28 `_meta` envelope are not accepted on it")
             }
             try checkEnvelope(params)
-            era = .modern
             guard Revisions.modernMethods.contains(method) else {
-                throw MCPError.methodNotFound(method: method, available: methodsServed)
+                throw MCPError.methodNotFound(method: method, available: Revisions.modernMethods)
             }
+            era = .modern
             return try serve(id, method, params, modern: true)
         }
         guard case .handshake = era else {

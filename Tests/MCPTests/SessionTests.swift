@@ -203,11 +203,12 @@ struct SessionTests {
         let s = Session(version: "1")
         #expect(errorCode(request(s, 1, "server/discover", Handshake.envelope(version: "2031-01-01"))) == -32022)
         #expect(s.era == .undecided)
-        #expect(request(s, 2, "initialize", Handshake.initialize)?["result"] != nil)
+        #expect(errorCode(request(s, 2, "ping", Handshake.envelope())) == -32601, "no ping at 2026-07-28")
+        #expect(s.era == .undecided)
+        #expect(request(s, 3, "initialize", Handshake.initialize)?["result"] != nil)
         // Once the handshake is done, 2026 envelopes are refused.
-        let r = request(s, 3, "tools/list", Handshake.envelope())
-        #expect(errorCode(r) == -32600)
-        #expect(errorCode(request(s, 4, "server/discover", Handshake.envelope())) == -32600)
-        #expect(request(s, 5, "tools/list")?["result"] != nil)
+        #expect(errorCode(request(s, 4, "tools/list", Handshake.envelope())) == -32600)
+        #expect(errorCode(request(s, 5, "server/discover", Handshake.envelope())) == -32600)
+        #expect(request(s, 6, "tools/list")?["result"] != nil)
     }
 }
