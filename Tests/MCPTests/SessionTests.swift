@@ -4,6 +4,7 @@
 import JSON
 import MCP
 import Testing
+import TestSupport
 
 struct SessionTests {
     let link = FakeLink()
@@ -196,6 +197,46 @@ struct SessionTests {
         #expect(errorCode(request(s, 7, "ping")) == -32601, "ping is gone at 2026-07-28")
         #expect(errorCode(request(s, 8, "ping", Handshake.envelope())) == -32601)
         #expect(request(s, 9, "tools/list", Handshake.envelope())?["result"] != nil, "still serving")
+    }
+
+    @Test func mutatedMessagesAlwaysGetAWellFormedAnswerOrNone() {
+        // Byte-level mutations of valid messages (flips, cuts, insertions of JSON punctuation):
+        // whatever arrives, the reply is one JSON-RPC 2.0 object with a result or an error.
+        let seeds = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"search","arguments":{"query":"q","top":3,"path":"/d"}}}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"a"}}"#,
+        ].map { Array($0.utf8) }
+        let punctuation = Array(#"{}[]":,\ 0-e."#.utf8) + [0, 0xff, 0xc3]
+        var rng = SeededRandom(seed: 7)
+        var answered = 0
+        for round in 0..<3000 {
+            let s = round % 3 == 0 ? Session(version: "1") : initialized()
+            var m = seeds[Int.random(in: 0..<seeds.count, using: &rng)]
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let at = Int.random(in: 0..<m.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: m[at] = punctuation.randomElement(using: &rng) ?? 0
+                case 1: m.removeSubrange(at..<min(m.count, at + Int.random(in: 1...8, using: &rng)))
+                default: m.insert(punctuation.randomElement(using: &rng) ?? 0, at: at)
+                }
+                if m.isEmpty { m = [0x7b] }
+            }
+            let reply: String?
+            switch s.receive(m) {
+            case .none, .cancel: reply = nil
+            case let .reply(l): reply = l
+            case let .call(c): reply = s.complete(c, link: link).line
+            }
+            guard let reply else { continue }
+            answered += 1
+            let v = try? JSON.parse(reply)
+            #expect(v?["jsonrpc"] == "2.0", "\(String(decoding: m, as: UTF8.self))")
+            #expect((v?["result"] != nil) != (v?["error"] != nil))
+            #expect(!reply.contains("\n"))
+        }
+        #expect(answered > 2000)
     }
 
     @Test func eraIsSettledOnceByTheFirstRequestServed() {
