@@ -51,18 +51,20 @@ let package = Package(
         module("Learn", ["Config"]),
         module("Frontier", ["JSON", "Posix"]),
         module("Wire", ["JSON", "Posix"]),
+        module("MCP", ["JSON", "Wire", "Posix"]),
         module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Tokenizer", "Tensor", "Frontier", "JSON", "Config", "Posix"]),
         // The application layer: ask/ingest/forget orchestration over bound pipelines, replies,
         // the query log. Below it everything is engine; above it the daemon knows no SQL or stage.
         module("Service", ["Pipeline", "Stages", "Index", "SQLite", "Config", "JSON", "Posix"]),
         module("Daemon", ["Service", "Pipeline", "Wire", "Config", "Posix", "JSON"]),
-        // `nerve`'s socket commands: they reach the daemon through the wire client only.
-        module("Client", ["Wire", "JSON", "Posix"]),
+        // `nerve`'s socket commands (and the MCP server on stdio): they reach the daemon through the
+        // wire client only.
+        module("Client", ["Wire", "JSON", "Posix", "MCP"]),
         // `nerve`'s in-process tools: models (generate, perplexity, moefy, embed --model), checks
         // (check, debug toml) and fitting (calibrate) — everything that computes here, not in nerved.
         module("Tools", ["Client", "Service", "Daemon", "Pipeline", "Stages", "Model", "Generate", "Tokenizer", "GGUF", "Tensor",
                          "Posix", "JSON", "Config"]),
-        .executableTarget(name: "nerved", dependencies: ["Daemon", "Service", "Posix", "JSON"], swiftSettings: native),
+        .executableTarget(name: "nerved", dependencies: ["Daemon", "Service", "Wire", "Posix", "JSON"], swiftSettings: native),
         .executableTarget(name: "nerve", dependencies: ["Client", "Tools", "Config", "Posix"], swiftSettings: native),
 
         // Shared helpers for tests only: temp folders, paths to ../shared/data, a daemon harness.
@@ -89,5 +91,6 @@ let package = Package(
         tests("Service", ["Service", "Stages", "Pipeline", "Index", "Corpus", "JSON"]),
         tests("Daemon", ["Daemon", "Wire", "JSON", "Pipeline"]),
         tests("CLI", ["JSON", "Wire"]),
+        tests("MCP", ["MCP", "JSON", "Wire", "Posix"]),
     ]
 )

@@ -2,6 +2,7 @@
 // Flag parsing lives in the nerve executable, the in-process tools in the Tools module; this
 // module reaches the daemon through the wire client only and never reads CommandLine.
 import JSON
+import MCP
 import Posix
 import Wire
 
@@ -78,6 +79,7 @@ public enum Commands {
         case "search": return try search(inv)
         case "eval": return try evaluate(inv)
         case "embed": return try embed(inv)
+        case "mcp": return StdioServer.main(StdioOptions(socket: inv.socket, version: Version.string))
         default: throw ClientError.usage(message: "unknown command '\(inv.command.joined(separator: " "))'", command: nil)
         }
     }

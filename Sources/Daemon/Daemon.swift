@@ -128,7 +128,3 @@ public final class Daemon: @unchecked Sendable {
         lock = nil
     }
 }
-
-public enum Version {
-    public static let string = "0.1.0"
-}

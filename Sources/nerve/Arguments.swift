@@ -125,6 +125,12 @@ enum Arguments {
                               ("--chunks", "N", "score at most N windows"),
                               ("--threads", "N", "kernel threads (default: all processors)")],
                     details: "With --json prints perplexity, mean_nll, windows, scored_tokens, seconds."),
+        CommandSpec(path: ["mcp"], arguments: "", summary: "serve the Model Context Protocol on stdio, for AI assistants",
+                    positionals: 0, variadic: false, options: [], details: """
+                    Speaks MCP (revisions 2025-06-18, 2025-11-25 and 2026-07-28) on stdin/stdout with the tools
+                    ask, search and status, forwarding each call to nerved at --socket as the user who runs it.
+                    Logs go to stderr. Register it in an assistant's configuration (see docs/mcp.md).
+                    """),
         CommandSpec(path: ["debug", "toml"], arguments: "FILE", summary: "print a TOML file as toml-test tagged JSON",
                     positionals: 1, variadic: false, options: [], details: "Exits 1 with the diagnostic when the file is not valid TOML."),
     ]

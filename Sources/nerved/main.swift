@@ -4,6 +4,7 @@ import Daemon
 import JSON
 import Posix
 import Service
+import Wire
 
 let usage = """
 Usage: nerved --socket PATH --index DIR [--config FILE] [--pipelines DIR] [--socket-group NAME] [--log-level LEVEL]
