@@ -38,6 +38,17 @@ import TestSupport
         return cited.compactMap { $0["path"]?.stringValue }
     }
 
+    /// `nerve --json search QUERY --top 10` run as `user`; the cited paths.
+    static func search(as user: String, socket: String, _ query: String) throws -> [String] {
+        let r = try Subprocess.run(["runuser", "-u", user, "--", Binaries.folder + "/nerve", "--socket", socket, "--json", "search", query,
+                                    "--top", "10"], timeoutMs: 20_000)
+        guard r.status == 0, let j = try? JSON.parse(String(decoding: r.stdout, as: UTF8.self)) else {
+            Issue.record("search as \(user) failed (\(r.status)): \(String(decoding: r.stderr, as: UTF8.self))")
+            return []
+        }
+        return (j["passages"]?.arrayValue ?? []).compactMap { $0["citation"]?["path"]?.stringValue }
+    }
+
     @Test(.enabled(if: isRoot, "needs root to create local users and chown files"))
     func eachUserSeesOnlyWhatTheyCanRead() throws {
         let (alice, bob, gid) = try Self.ensureUsers()
@@ -81,6 +92,12 @@ import TestSupport
                     #expect(seen.contains(target), "\(user) should find \(target) for '\(q)', saw \(seen)")
                 }
             }
+        }
+
+        // Search follows the same rules: every passage a user sees comes from a file they may read.
+        for user in Self.users {
+            let seen = Set(try Self.search(as: user, socket: h.socket, "zeppelin").map { String($0.dropFirst(root.count + 1)) })
+            #expect(seen == allowed[user], "\(user) searched and saw \(seen)")
         }
 
         // Owner-only methods are refused to other users.

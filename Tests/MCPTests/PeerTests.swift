@@ -119,13 +119,6 @@ import Wire
         try Binaries.waitFor(socket: sock)
         let client = try WireClient(path: sock)
         _ = try client.call("ingest", ["path": .string(docs)])
-        // Until the daemon has `search`, the tool must say so as a tool error; once it does, the
-        // SDK sees the contract (docs/mcp.md) and validates it against the output schema.
-        var daemonHasSearch = true
-        do { _ = try client.call("search", ["query": "economy", "top": 1]) } catch let e as WireError where e.code == .EMETHOD {
-            daemonHasSearch = false
-            print("PeerTests: this nerved has no `search` method yet; checking the tool reports that as a tool error")
-        }
         client.close()
 
         for (mode, revision) in [("auto", "2026-07-28"), ("legacy", "2025-11-25")] {
@@ -147,21 +140,17 @@ import Wire
             #expect(ask?["text"]?.stringValue?.contains(docs + "/leave.md:3") == true)
             #expect(ask?["structured"]?["route"]?.stringValue?.isEmpty == false)
 
+            // The SDK validated the daemon's search result against the tool's output schema.
             let search = seen["search"]
-            if daemonHasSearch {
-                #expect(search?["isError"] == false, "\(mode): \(search?["text"]?.stringValue ?? "")")
-                let s = search?["structured"]
-                #expect(s?["query"] == "economy class flights")
-                #expect(s?["generation"]?.intValue ?? 0 >= 1)
-                let passages = s?["passages"]?.arrayValue ?? []
-                #expect(!passages.isEmpty && passages.count <= 3)
-                #expect(passages.enumerated().allSatisfy { $0.element["rank"]?.intValue == $0.offset + 1 }, "ranks count from 1")
-                #expect(passages.allSatisfy { $0["citation"]?["path"]?.stringValue?.hasPrefix(docs + "/travel/") == true }, "path filter")
-                #expect(passages.first?["text"]?.stringValue?.contains("Economy class") == true)
-            } else {
-                #expect(search?["isError"] == true)
-                #expect(search?["text"]?.stringValue?.contains("does not offer 'search'") == true)
-            }
+            #expect(search?["isError"] == false, "\(mode): \(search?["text"]?.stringValue ?? "")")
+            let s = search?["structured"]
+            #expect(s?["query"] == "economy class flights")
+            #expect(s?["generation"]?.intValue ?? 0 >= 1)
+            let passages = s?["passages"]?.arrayValue ?? []
+            #expect(!passages.isEmpty && passages.count <= 3)
+            #expect(passages.enumerated().allSatisfy { $0.element["rank"]?.intValue == $0.offset + 1 }, "ranks count from 1")
+            #expect(passages.allSatisfy { $0["citation"]?["path"]?.stringValue?.hasPrefix(docs + "/travel/") == true }, "path filter")
+            #expect(passages.first?["text"]?.stringValue?.contains("Economy class") == true)
         }
     }
 
