@@ -31,20 +31,22 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
 
         module("Posix"),
+        // The seeded random number generators (SplitMix64, xoshiro256**): one copy for everything.
+        module("Random"),
         module("SQLite", ["CSQLite"]),
         module("XML", ["CLibXML2"]),
         module("JSON"),
         module("Config"),
         module("Corpus", ["XML", "Posix", "JSON"]),
-        module("Index", ["SQLite", "Corpus", "Posix", "Tensor"]),
+        module("Index", ["SQLite", "Corpus", "Posix", "Tensor", "Random"]),
         // Our own C: the int8 dot products (AVX-512 VNNI) Swift cannot express well, compiled
         // without -march and chosen at run time (see Sources/CKernels/include/nerve_kernels.h).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         module("Tensor", ["CKernels"]),
         module("GGUF", ["Posix"]),
         module("Tokenizer", ["GGUF", "JSON"]),
-        module("Model", ["Tensor", "GGUF", "Tokenizer", "Posix", "JSON"]),
-        module("Generate", ["Model", "Tokenizer"]),
+        module("Model", ["Tensor", "GGUF", "Tokenizer", "Posix", "JSON", "Random"]),
+        module("Generate", ["Model", "Tokenizer", "Random"]),
         module("Pipeline", ["Config", "JSON", "Posix"]),
         // Fitting and calibration (logistic regression, boosted trees, calibrators, thresholds)
         // and the model-file format; standard library and Config only.
@@ -52,7 +54,7 @@ let package = Package(
         module("Frontier", ["JSON", "Posix"]),
         module("Wire", ["JSON", "Posix"]),
         module("MCP", ["JSON", "Wire", "Posix"]),
-        module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Tokenizer", "Tensor", "Frontier", "JSON", "Config", "Posix"]),
+        module("Stages", ["Pipeline", "Corpus", "Index", "Model", "Generate", "Tokenizer", "Tensor", "Frontier", "Learn", "JSON", "Config", "Posix"]),
         // The application layer: ask/ingest/forget orchestration over bound pipelines, replies,
         // the query log. Below it everything is engine; above it the daemon knows no SQL or stage.
         module("Service", ["Pipeline", "Stages", "Index", "SQLite", "Config", "JSON", "Posix"]),
@@ -62,13 +64,13 @@ let package = Package(
         module("Client", ["Wire", "JSON", "Posix", "MCP"]),
         // `nerve`'s in-process tools: models (generate, perplexity, moefy, embed --model), checks
         // (check, debug toml) and fitting (calibrate) — everything that computes here, not in nerved.
-        module("Tools", ["Client", "Service", "Daemon", "Pipeline", "Stages", "Model", "Generate", "Tokenizer", "GGUF", "Tensor",
+        module("Tools", ["Client", "Service", "Daemon", "Pipeline", "Stages", "Learn", "Model", "Generate", "Tokenizer", "GGUF", "Tensor",
                          "Posix", "JSON", "Config"]),
         .executableTarget(name: "nerved", dependencies: ["Daemon", "Service", "Wire", "Posix", "JSON"], swiftSettings: native),
         .executableTarget(name: "nerve", dependencies: ["Client", "Tools", "Config", "Posix"], swiftSettings: native),
 
         // Shared helpers for tests only: temp folders, paths to ../shared/data, a daemon harness.
-        .target(name: "TestSupport", dependencies: ["Posix", "SQLite", "JSON", "Wire", "Daemon", "Service", "Stages", "Pipeline", "Config", "Index"], path: "Tests/Support",
+        .target(name: "TestSupport", dependencies: ["Random", "Posix", "SQLite", "JSON", "Wire", "Daemon", "Service", "Stages", "Pipeline", "Config", "Index"], path: "Tests/Support",
                 swiftSettings: native),
         tests("Project", []),
         tests("Posix", ["Posix"]),

@@ -3,6 +3,7 @@
 // common/sampling.cpp). Also measures the model's own confidence in the pick (log-probability
 // and entropy of the unmodified distribution). Buffers are sized once for the vocabulary.
 import Foundation   // expf, logf
+import Random
 
 /// How the next token is chosen.
 public struct SamplingOptions: Sendable, Equatable {

@@ -3,6 +3,7 @@
 // [count, up to M ids] are appended to a second array. Insertion is the paper's algorithm 1
 // with the neighbour-selection heuristic of algorithm 4; candidates are found with int8
 // similarities, links are chosen with exact f32 ones.
+import Random
 import Tensor
 
 /// Graph parameters, declarable on the `search.vector` stage.
@@ -19,20 +20,6 @@ public struct HNSWParameters: Sendable, Equatable {
         self.efConstruction = Swift.max(self.m, efConstruction)
         self.seed = seed
     }
-}
-
-/// SplitMix64, for level draws.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 final class HNSWGraph: @unchecked Sendable {
@@ -72,7 +59,7 @@ final class HNSWGraph: @unchecked Sendable {
         upperStart = .allocate(capacity: self.capacity)
         upperCapacity = Swift.max(self.capacity / 8, 16)
         upper = .allocate(capacity: upperCapacity * strideUpper)
-        rng = SplitMix64(state: parameters.seed)
+        rng = SplitMix64(seed: parameters.seed)
     }
 
     deinit {
@@ -268,6 +255,6 @@ final class HNSWGraph: @unchecked Sendable {
         upperCount = uc
         self.entry = entry
         self.maxLevel = maxLevel
-        rng = SplitMix64(state: parameters.seed &+ UInt64(count))
+        rng = SplitMix64(seed: parameters.seed &+ UInt64(count))
     }
 }

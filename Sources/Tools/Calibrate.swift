@@ -3,20 +3,21 @@
 // escalation rate), prints the risk-coverage table, and writes the calibration file.
 import Client
 import JSON
+import Learn
 import Pipeline
 import Posix
-import Stages
 
 public enum Calibrate {
     public struct Result: Sendable {
         public var stage: String
         public var calibration: StageCalibration
-        public var table: [LogisticFit.Point]
+        public var table: [RiskCoverage.Point]
         public var samples: Int
     }
 
     /// Fits every answering stage that produced features in `records`.
-    public static func fit(_ records: [EvalRecord], targetPrecision: Double, targetEscalation: Double?) -> [Result] {
+    /// - Throws: `LearnError` when a stage's answers cannot be fitted (e.g. all right or all wrong).
+    public static func fit(_ records: [EvalRecord], targetPrecision: Double, targetEscalation: Double?) throws -> [Result] {
         var stageIDs: [String] = []
         for r in records { for s in r.stages where !stageIDs.contains(s.stage) { stageIDs.append(s.stage) } }
         var out: [Result] = []
@@ -25,13 +26,12 @@ public enum Calibrate {
             guard let names = outcomes.first?.features.map(\.0), !names.isEmpty else { continue }
             let x = outcomes.map { o in names.map { n in o.features.first { $0.0 == n }?.1 ?? 0 } }
             let y = outcomes.map(\.correct)
-            let (w, b) = LogisticFit.fit(x, y)
-            let scored = zip(x, y).map { row, ok in
-                (p: LogisticFit.sigmoid(b + zip(w, row).reduce(0) { $0 + $1.0 * $1.1 }), correct: ok)
-            }
-            let table = LogisticFit.riskCoverage(scored)
-            let accept = targetEscalation.map { LogisticFit.threshold(forEscalation: $0, scored.map(\.p)) }
-                ?? LogisticFit.threshold(forPrecision: targetPrecision, table)
+            let (w, b) = try LogisticRegression.fit(try FeatureMatrix(rows: x), labels: y).unstandardised
+            let p = x.map { row in logistic(b + zip(w, row).reduce(0) { $0 + $1.0 * $1.1 }) }
+            let table = RiskCoverage.table(p, y)
+            let point = targetEscalation.map { RiskCoverage.threshold(forEscalation: $0, table) }
+                ?? RiskCoverage.threshold(forPrecision: targetPrecision, table)
+            let accept = point?.threshold ?? 1
             out.append(Result(stage: id, calibration: StageCalibration(accept: accept, features: names, weights: w, bias: b),
                               table: table, samples: outcomes.count))
         }
@@ -65,7 +65,7 @@ extension Tools {
             throw ClientError.usage(message: "--precision must be in 0.5...1 and --escalation in 0...1", command: "calibrate")
         }
         let records = try Evaluation.run(qs, socket: inv.socket, progress: Commands.progressPrinter(inv))
-        let results = Calibrate.fit(records, targetPrecision: precision, targetEscalation: escalation)
+        let results = try Calibrate.fit(records, targetPrecision: precision, targetEscalation: escalation)
         guard !results.isEmpty else {
             throw ClientError.file(path: inv.positionals[0], reason: "no answering stage reported features; nothing to calibrate")
         }

@@ -51,8 +51,3 @@ import Testing
         #expect(accepted + rejected > 0)
     }
 }
-
-extension SeededRandom {
-    /// A value in 0..<bound (the same SplitMix64 stream the tests were written against).
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}

@@ -8,21 +8,14 @@ import Tensor
 import Testing
 import TestSupport
 
-/// SplitMix64 with Gaussian draws, so every data set here is reproducible.
-struct VectorRandom {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
+/// Gaussian draws from the seeded generator, so every data set here is reproducible.
+typealias VectorRandom = SeededRandom
+
+extension SeededRandom {
+    init(_ seed: UInt64) { self.init(seed: seed) }
     /// Standard normal (Box–Muller).
     mutating func gaussian() -> Float {
-        let u = max(unit(), 1e-7), v = unit()
+        let u = max(unitFloat(), 1e-7), v = unitFloat()
         return (-2 * logf(u)).squareRoot() * cosf(2 * .pi * v)
     }
 }

@@ -3,6 +3,8 @@
 // Points are compared by cosine; each round recomputes the centroids and re-assigns greedily
 // from the most similar (point, cluster) pairs down, skipping clusters that are full.
 
+import Random
+
 enum BalancedClustering {
     /// Groups the `count` rows of `points` (`[count, dim]`) into `clusters` lists of
     /// `count / clusters` indices each, each list sorted. Precondition (checked by the caller):
@@ -15,7 +17,7 @@ enum BalancedClustering {
 
         // Start from a seeded random balanced split: k-means++ seeding buys little when the
         // capacity constraint re-shapes the clusters anyway.
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var order = Array(0..<count)
         for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         var assignment = [Int](repeating: 0, count: count)
@@ -86,18 +88,5 @@ enum BalancedClustering {
         var s = acc.sum()
         while i < n { s += a[i] * b[i]; i += 1 }
         return s
-    }
-}
-
-/// A small seeded generator (SplitMix64) so a conversion is reproducible.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

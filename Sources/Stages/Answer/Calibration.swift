@@ -1,6 +1,6 @@
 // The mapping from answer features to a probability of being right: logistic regression weights,
 // loaded from a calibration file written by `nerve calibrate` (or the shipped default).
-import Foundation
+import Learn
 
 public struct Calibration: Sendable, Equatable {
     /// Weights in AnswerFeatures.names order.
@@ -19,6 +19,6 @@ public struct Calibration: Sendable, Equatable {
     public func probability(_ f: AnswerFeatures) -> Double {
         var z = bias
         for (w, x) in zip(weights, f.vector) { z += w * x }
-        return 1 / (1 + exp(-z))
+        return logistic(z)
     }
 }

@@ -28,13 +28,9 @@ public enum QuestionType: Sendable, Equatable {
 
     private static let months: Set<String> = ["january", "february", "march", "april", "may", "june", "july", "august",
                                               "september", "october", "november", "december"]
-    private static let numberWords: Set<String> = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                                                   "ten", "eleven", "twelve", "twenty", "thirty", "hundred", "thousand",
-                                                   "million", "billion", "dozen", "half", "several"]
-
     public func matches(_ sentence: String) -> Bool {
         let words = sentence.split { !$0.isLetter && !$0.isNumber }.map(String.init)
-        let hasNumber = words.contains { $0.contains(where: \.isNumber) } || words.contains { Self.numberWords.contains($0.lowercased()) }
+        let hasNumber = words.contains { $0.contains(where: \.isNumber) } || words.contains { Self.isNumberWord($0.lowercased()) }
         switch self {
         case .quantity: return hasNumber
         case .time:
@@ -80,8 +76,11 @@ public struct QuantityUnit: Sendable, Equatable {
 }
 
 extension QuestionType {
-    static func isNumberWord(_ w: String) -> Bool { numberWordsList.contains(w) }
-    private static let numberWordsList: Set<String> = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                                                       "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty",
-                                                       "hundred", "thousand", "million", "billion", "dozen", "half", "several"]
+    /// Whether `w` (lower case) spells a number or a quantity.
+    static func isNumberWord(_ w: String) -> Bool { numberWords.contains(w) }
+    private static let numberWords: Set<String> = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                                                   "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                                                   "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
+                                                   "eighty", "ninety", "hundred", "thousand", "million", "billion", "dozen", "half",
+                                                   "several"]
 }

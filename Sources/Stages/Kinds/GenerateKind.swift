@@ -5,6 +5,7 @@
 import Config
 import Foundation
 import Index
+import Learn
 import Pipeline
 
 enum GenerateKind {
@@ -113,6 +114,6 @@ struct GenerateCalibration {
     func probability(_ f: GenerateFeatures) -> Double {
         var z = bias
         for (w, x) in zip(weights, f.vector) { z += w * x }
-        return 1 / (1 + exp(-z))
+        return logistic(z)
     }
 }
