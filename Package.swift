@@ -47,7 +47,7 @@ let package = Package(
         module("Tokenizer", ["GGUF", "JSON"]),
         module("Model", ["Tensor", "GGUF", "Tokenizer", "Posix", "JSON", "Random"]),
         module("Generate", ["Model", "Tokenizer", "Random"]),
-        module("Pipeline", ["Config", "JSON", "Posix"]),
+        module("Pipeline", ["Config", "JSON", "Posix", "Learn"]),
         // Fitting and calibration (logistic regression, boosted trees, calibrators, thresholds)
         // and the model-file format; standard library and Config only.
         module("Learn", ["Config"]),
@@ -90,9 +90,10 @@ let package = Package(
         tests("Wire", ["Wire", "JSON"]),
         tests("Frontier", ["Frontier", "JSON"]),
         tests("Stages", ["Stages", "Service", "Pipeline", "Index", "Corpus"]),
-        tests("Service", ["Service", "Stages", "Pipeline", "Index", "Corpus", "JSON"]),
+        tests("Service", ["Service", "Stages", "Pipeline", "Index", "Corpus", "JSON", "Learn"]),
         tests("Daemon", ["Daemon", "Wire", "JSON", "Pipeline"]),
         tests("CLI", ["JSON", "Wire"]),
+        tests("Tools", ["Tools", "Learn"]),
         tests("MCP", ["MCP", "JSON", "Wire", "Posix"]),
     ]
 )

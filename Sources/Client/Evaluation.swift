@@ -58,9 +58,13 @@ public enum SQuADScoring {
 
     /// Right when the answer contains an accepted answer; an unanswerable question has none.
     public static func correct(_ answer: String, _ q: EvalQuestion) -> Bool {
-        if q.unanswerable { return false }
+        !q.unanswerable && contains(answer, anyOf: q.answers)
+    }
+
+    /// Whether the normalised `answer` contains one of the normalised `accepted` strings, word-aligned.
+    public static func contains(_ answer: String, anyOf accepted: [String]) -> Bool {
         let a = " " + normalize(answer) + " "
-        return q.answers.contains { let n = normalize($0); return !n.isEmpty && a.contains(" " + n + " ") }
+        return accepted.contains { let n = normalize($0); return !n.isEmpty && a.contains(" " + n + " ") }
     }
 }
 
@@ -128,4 +132,13 @@ public enum Evaluation {
     }
 
     static func round(_ x: Double) -> Double { Decimals.rounded(x, places: 4) }
+}
+
+extension Commands {
+    /// Where question files' relative `files` paths are rooted: `../shared/data` beside the
+    /// current folder when it exists (the repository's layout), else the current folder.
+    public static func defaultDataRoot() -> String {
+        let shared = FileSystem.absolute("../shared/data")
+        return FileSystem.isDirectory(shared) ? ((try? FileSystem.realPath(shared)) ?? shared) : FileSystem.currentDirectory()
+    }
 }

@@ -62,6 +62,10 @@ enum Linker {
         }
         for plan in stages {
             for problem in PlanCheck.problems(plan) { d.error(plan.location, problem) }
+            if plan.kind.features != nil, plan.calibration == nil {
+                d.warning(plan.location, "stage '\(plan.id)' has no learned model, so its confidence is a score, not a calibrated probability",
+                          notes: ["fit one with `nerve calibrate QUESTIONS.jsonl`, then set calibration = \"calibration\" and target_precision at the top"])
+            }
         }
         if d.hasErrors { return nil }
         return PipelinePlan(role: role, path: path, stages: stages, warnings: d.list.filter { $0.severity == .warning })

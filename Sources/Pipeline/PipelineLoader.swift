@@ -2,6 +2,7 @@
 // its kind's table (name, type, bounds, default). Problems are collected as diagnostics; phase
 // two (Linker.swift) only runs when this phase found no errors.
 import Config
+import Learn
 import Posix
 
 /// A stage as declared in the file, parameters checked, inputs not yet resolved.
@@ -11,7 +12,7 @@ struct StageDecl {
     let parameters: [String: ParameterValue]
     let accept: Double?
     let socket: String?
-    let calibration: StageCalibration?
+    let calibration: LearnedModel?
     let refs: [(ref: String, location: SourceLocation)]
     let location: SourceLocation
 }
@@ -50,7 +51,7 @@ public enum PipelineLoader {
         return linked
     }
 
-    static let topLevelKeys = ["version", "description", "calibration", "stage"]
+    static let topLevelKeys = ["version", "description", "calibration", "target_precision", "stage"]
     static let stageKeys = ["id", "kind", "in", "accept", "socket", "description"]
 
     static func parse(_ root: TOMLTable, role: String, catalog: Catalog, base: String, _ d: inout Diagnostics) -> [StageDecl] {
@@ -68,12 +69,25 @@ public enum PipelineLoader {
                 d.error(v.location, "'version' must be an integer, found \(v.value.typeName)")
             }
         }
-        var calibrations: [String: StageCalibration] = [:]
+        var calibrationFolder: String?
         if let c = root["calibration"] {
             if case let .string(p) = c.value, !p.isEmpty {
-                calibrations = CalibrationFile.load(p.hasPrefix("/") ? p : base + "/" + p, referencedFrom: d.file, at: c.location, &d)
+                calibrationFolder = p.hasPrefix("/") ? p : base + "/" + p
+                if let folder = calibrationFolder, !FileSystem.isDirectory(folder) {
+                    d.error(c.location, "calibration folder \(folder) does not exist", notes: ["`nerve calibrate` writes one model file per answering stage there"])
+                }
             } else {
-                d.error(c.location, "'calibration' must be the path of a calibration file (written by `nerve calibrate`)")
+                d.error(c.location, "'calibration' must be the path of a folder of learned models (written by `nerve calibrate`)")
+            }
+        }
+        var target: Double?
+        if let t = root["target_precision"] {
+            switch t.value {
+            case let .float(x) where (0.5...1).contains(x): target = x
+            case let .integer(1): target = 1
+            case let .float(x): d.error(t.location, "'target_precision' must be from 0.5 to 1, found \(x)")
+            case let .integer(n): d.error(t.location, "'target_precision' must be from 0.5 to 1, found \(n)")
+            default: d.error(t.location, "'target_precision' must be a number from 0.5 to 1, found \(t.value.typeName)")
             }
         }
         guard let stagesNode = root["stage"] else {
@@ -84,6 +98,14 @@ public enum PipelineLoader {
             d.error(stagesNode.location, "'stage' must be an array of tables ([[stage]]), found \(stagesNode.value.typeName)")
             return []
         }
+        var calibrations: [String: LearnedModel] = [:]
+        if let folder = calibrationFolder, FileSystem.isDirectory(folder) {
+            let ids = items.compactMap { item -> String? in
+                guard case let .table(t) = item.value, case let .string(id)? = t["id"]?.value else { return nil }
+                return id
+            }
+            calibrations = Calibrations.load(folder: folder, ids: ids, &d)
+        }
         var decls: [StageDecl] = []
         var seen: [String: SourceLocation] = [:]
         for item in items {
@@ -91,7 +113,8 @@ public enum PipelineLoader {
                 d.error(item.location, "each stage must be a table, found \(item.value.typeName)")
                 continue
             }
-            if let decl = parseStage(t, at: item.location, role: role, catalog: catalog, base: base, calibrations: calibrations, &d) {
+            if let decl = parseStage(t, at: item.location, role: role, catalog: catalog, base: base, calibrations: calibrations,
+                                     target: target, &d) {
                 if let prev = seen[decl.id] {
                     d.error(t.keyLocation("id") ?? item.location, "duplicate stage id '\(decl.id)'",
                             notes: ["first defined at line \(prev.line)"])
@@ -105,7 +128,7 @@ public enum PipelineLoader {
     }
 
     static func parseStage(_ t: TOMLTable, at location: SourceLocation, role: String, catalog: Catalog, base: String,
-                           calibrations: [String: StageCalibration], _ d: inout Diagnostics) -> StageDecl? {
+                           calibrations: [String: LearnedModel], target: Double?, _ d: inout Diagnostics) -> StageDecl? {
         guard let idNode = t["id"] else {
             d.error(location, "stage has no 'id'")
             return nil
@@ -159,10 +182,18 @@ public enum PipelineLoader {
             default: d.error(a.location, "'accept' must be a number between 0 and 1, found \(a.value.typeName)")
             }
         } else if kind.role == .answering {
-            accept = calibrations[id]?.accept
-            if accept == nil {
+            if let model = calibrations[id], let target {
+                if let a = Calibrations.accept(model, target: target) {
+                    accept = a
+                } else {
+                    let have = model.thresholds.map { "\($0.targetPrecision)" }.joined(separator: ", ")
+                    d.error(location, "the learned model of stage '\(id)' has no threshold for target_precision \(target)",
+                            notes: [have.isEmpty ? "it has no thresholds" : "it has thresholds for: \(have)",
+                                    "re-run `nerve calibrate` with that target, or give the stage an explicit accept"])
+                }
+            } else {
                 d.error(location, "answering stage '\(id)' needs an 'accept' threshold",
-                        notes: ["e.g. accept = 0.5, or an accept in the pipeline's calibration file under [stage.\(id)]"])
+                        notes: ["e.g. accept = 0.5, or target_precision = 0.95 at the top with a calibration folder holding \(id).toml"])
             }
         }
         var socket: String?

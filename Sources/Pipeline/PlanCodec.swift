@@ -4,6 +4,7 @@
 // the same stage: same parameters, same calibration, same diagnostics for bad values.
 import Config
 import JSON
+import Learn
 
 public enum PlanCodec {
     public static func encode(_ plan: StagePlan) -> JSON {
@@ -14,7 +15,8 @@ public enum PlanCodec {
         if let a = plan.accept { o["accept"] = .double(a) }
         o["base"] = .string(plan.baseDirectory)
         o["references"] = .array(plan.references.map { .string($0) })
-        if let c = plan.calibration { o["calibration"] = CalibrationFile.json(c) }
+        // The model file's own text: the worker parses it with the same reader as the loader.
+        if let c = plan.calibration { o["calibration"] = .string(c.render()) }
         return .object(o)
     }
 
@@ -45,9 +47,15 @@ public enum PlanCodec {
         } else if kind.role == .answering {
             d.error(nil, "answering stage '\(id)' needs an 'accept' threshold")
         }
-        var calibration: StageCalibration?
+        var calibration: LearnedModel?
         if let c = o["calibration"] {
-            do { calibration = try CalibrationFile.decode(c) } catch { d.error(nil, "calibration: \(error)") }
+            if let text = c.stringValue {
+                do { calibration = try LearnedModel.parse(bytes: Array(text.utf8), file: "stage.run calibration") } catch {
+                    d.error(nil, "calibration: \(error)")
+                }
+            } else {
+                d.error(nil, "'calibration' must be a learned model file's text, found \(c.typeName)")
+            }
         }
         let references = (o["references"]?.arrayValue ?? []).compactMap(\.stringValue)
         let plan = StagePlan(id: id, kind: kind, parameters: parameters, accept: accept, baseDirectory: o["base"]?.stringValue ?? ".",
@@ -79,8 +87,8 @@ enum PlanCheck {
                 if c.features != features {
                     out.append("stage '\(plan.id)': the calibration's features \(c.features) are not the ones '\(plan.kind.name)' computes \(features); re-run `nerve calibrate`")
                 }
-            } else if !c.features.isEmpty {
-                out.append("stage '\(plan.id)' (\(plan.kind.name)) computes no calibrated confidence, but the calibration file has features for it")
+            } else {
+                out.append("stage '\(plan.id)' (\(plan.kind.name)) computes no calibrated confidence, but the calibration folder has a model for it")
             }
         }
         return out

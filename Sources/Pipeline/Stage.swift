@@ -117,6 +117,13 @@ public protocol ConfidenceCarrying: Sendable {
     var confidence: Double { get }
 }
 
+public enum Confidence {
+    /// The largest confidence an answer may claim: a probability of exactly 1 is never warranted
+    /// by finite data, and `accept = 1` is how a pipeline (or a calibration that met no target)
+    /// says "accept nothing".
+    public static let maximum = 1 - 1e-6
+}
+
 /// A request-scoped value a stage can read from its run context, typed by its key.
 public struct ContextKey<Value: Sendable>: Sendable, Hashable {
     public let name: String

@@ -3,6 +3,7 @@
 // A plan touches no resource; binding turns it into a runnable stage. The same plan travels to a
 // worker process (PlanCodec.swift), so both bind from identical values.
 import Config
+import Learn
 
 public struct StagePlan: Sendable {
     public let id: String
@@ -15,8 +16,9 @@ public struct StagePlan: Sendable {
     public let socket: String?
     /// The folder holding the pipeline file, for resolving relative paths in parameters.
     public let baseDirectory: String
-    /// What the pipeline's calibration file says about this stage, if anything.
-    public let calibration: StageCalibration?
+    /// The learned model that turns this stage's evidence into a calibrated probability, if the
+    /// pipeline's calibration folder has one for it.
+    public let calibration: LearnedModel?
     /// The stage's `in = [...]` references, in order (for parameters that pair with them).
     public let references: [String]
     /// For each declared input name, the (stage index, output name) pairs feeding it, in `in`
@@ -26,7 +28,7 @@ public struct StagePlan: Sendable {
     public let location: SourceLocation?
 
     public init(id: String, kind: StageKindInfo, parameters: [String: ParameterValue], accept: Double? = nil, socket: String? = nil,
-                baseDirectory: String = ".", calibration: StageCalibration? = nil, references: [String] = [],
+                baseDirectory: String = ".", calibration: LearnedModel? = nil, references: [String] = [],
                 wiring: [String: [(stage: Int, output: String)]] = [:], location: SourceLocation? = nil) {
         self.id = id
         self.kind = kind

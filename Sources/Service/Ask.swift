@@ -97,6 +97,14 @@ extension Engine {
                 if explain {
                     s["features"] = .object(JSONObject(a.features.map { ($0.name, .double($0.value)) }))
                     s["answer"] = .string(a.text)
+                    s["citations"] = .array(a.citations.map { $0.json() })
+                    if !a.candidates.isEmpty {
+                        let names = a.features.map(\.name)
+                        s["candidates"] = .array(a.candidates.map { c in
+                            .object(JSONObject([("text", .string(c.text)), ("score", .double(c.score)), ("citation", c.citation.json()),
+                                                ("features", .object(JSONObject(zip(names, c.features).map { ($0, .double($1)) })))]))
+                        })
+                    }
                 }
                 tokensIn += a.tokensIn
                 tokensOut += a.tokensOut

@@ -98,6 +98,15 @@ public struct ChunkSet: Sendable {
     public var vectors: ChunkVectors? = nil
 }
 
+/// A candidate answer as `explain` reports it: its text, score, citation and features (in the
+/// order of the answer's feature names).
+public struct AnswerCandidateReport: Sendable, Equatable {
+    public var text: String
+    public var score: Double
+    public var citation: Citation
+    public var features: [Double]
+}
+
 /// Where an answer sentence came from.
 public struct Citation: Sendable, Equatable {
     public var path: String
@@ -140,6 +149,9 @@ public struct Answer: ConfidenceCarrying, Sendable {
     public var model: String?
     /// The evidence the confidence was computed from (names, values), for calibration.
     public var features: [(name: String, value: Double)] = []
+    /// Every candidate the stage weighed, for `explain` and for fitting its selector (empty for
+    /// stages that do not choose among candidates).
+    public var candidates: [AnswerCandidateReport] = []
 
     public init(text: String, confidence: Double, citations: [Citation], passages: [Passage]) {
         self.text = text

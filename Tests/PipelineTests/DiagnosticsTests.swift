@@ -104,7 +104,7 @@ import TestSupport
         """, [
             ("2️⃣", "'accept' applies only to answering stages; 'start' does not answer", []),
             ("1️⃣", "answering stage 'ans' needs an 'accept' threshold",
-             ["e.g. accept = 0.5, or an accept in the pipeline's calibration file under [stage.ans]"]),
+             ["e.g. accept = 0.5, or target_precision = 0.95 at the top with a calibration folder holding ans.toml"]),
         ])
     }
 

@@ -32,7 +32,8 @@ enum Toy {
     static let answer = Port<Number>("answer")
     static let text = Port<String>("text")
 
-    static func registry() -> Registry<ToyResources> {
+    /// The toy kinds; `features` are the calibrated features the answerer declares.
+    static func registry(features: [String]? = nil) -> Registry<ToyResources> {
         let r = Registry<ToyResources>()
         r.register(StageKind(name: "start", summary: "emits the request's number", pipelines: ["ask"], role: .source,
                              outputs: [OutputSpec("value", num)], bind: { plan, _ in
@@ -56,7 +57,7 @@ enum Toy {
         r.register(StageKind(name: "answer", summary: "answers with confidence = input", pipelines: ["ask"], role: .answering,
                              parameters: [ParameterSpec("label", .string, default: .string(""), "a name")],
                              inputs: [InputSpec("x", num), InputSpec("previous", answer, optional: true)],
-                             outputs: [OutputSpec("answer", answer)], bind: { _, _ in
+                             outputs: [OutputSpec("answer", answer)], features: features, bind: { _, _ in
             Closure { inputs, ctx in
                 (ctx as? ToyContext)?.events.append("ran")
                 return StageOutputs("answer", answer, Number(confidence: try inputs.one("x", num)))

@@ -4,6 +4,7 @@
 // on both sides.
 import Foundation
 import JSON
+import Learn
 import Pipeline
 import Posix
 import Service
@@ -36,7 +37,8 @@ import TestSupport
     static func pipeline(socket: Bool) -> String {
         """
         version = 1
-        calibration = "calibration.toml"
+        calibration = "calibration"
+        target_precision = 0.95
         [[stage]]
         id = "question"
         kind = "query"
@@ -54,14 +56,13 @@ import TestSupport
         """
     }
 
-    static let calibration = """
-        version = 1
-        [stage.local]
-        accept = 0.7
-        features = ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined"]
-        weights = [1.0, 0.5, -0.25, 2.0, 1.5, -6.0]
-        bias = 0.125
-        """
+    static let weights = [1.0, 0.5, -0.25, 2.0, 1.5, -6.0]
+    /// A learned model for the local stage: a logistic on its six features and a Platt calibrator.
+    static let calibration = LearnedModel(
+        name: "answer.generate", features: ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined"],
+        model: .logistic(LogisticRegression(mean: .init(repeating: 0, count: 6), sd: .init(repeating: 1, count: 6), weights: weights, bias: 0.125)),
+        calibrator: .platt(a: 1, b: 0),
+        thresholds: [Threshold(name: "accept", targetPrecision: 0.95, accept: 0.7, samples: 10, accepted: 5, correct: 5)]).render()
 
     func answer(socket: Bool) throws -> JSON {
         let models = ModelCache { _, _, _ in FixedModel() }
@@ -70,7 +71,8 @@ import TestSupport
         try FileSystem.makeDirectories(dir + "/pipelines")
         try FileSystem.writeAtomically(dir + "/pipelines/ask.toml", Array(Self.pipeline(socket: socket).utf8))
         try FileSystem.writeAtomically(dir + "/pipelines/ingest.toml", try FileSystem.read(Paths.packageRoot + "/pipelines/ingest.toml"))
-        try FileSystem.writeAtomically(dir + "/pipelines/calibration.toml", Array(Self.calibration.utf8))
+        try FileSystem.makeDirectories(dir + "/pipelines/calibration")
+        try FileSystem.writeAtomically(dir + "/pipelines/calibration/local.toml", Array(Self.calibration.utf8))
         try FileSystem.makeDirectories(dir + "/docs")
         try FileSystem.writeAtomically(dir + "/docs/p.md", Array("# Parking\n\nParking permits cost nine dollars a month.".utf8))
         let worker = InProcessWorker(host: try WorkerHost(model: nil, threads: 1, context: 512, models: ModelCache { _, _, _ in FixedModel() }))
@@ -97,6 +99,6 @@ import TestSupport
         let expected = Decimals.rounded(1 / (1 + Foundation.exp(-z)), places: 4)
         #expect(here["confidence"]?.doubleValue == expected)
         #expect(there["confidence"]?.doubleValue == expected)
-        #expect(there["accepted"] == .bool(expected >= 0.7), "the calibration file's accept applies")
+        #expect(there["accepted"] == .bool(expected >= 0.7), "the calibration's accept for target precision 0.95 applies")
     }
 }

@@ -32,12 +32,11 @@ enum AskKinds {
             ],
             inputs: [InputSpec("question", Ports.text), InputSpec("hits", Ports.hits)],
             outputs: [OutputSpec("answer", Ports.answer)],
-            features: AnswerFeatures.names,
+            features: AnswerCandidates.featureNames,
             bind: { plan, _ in
-                let calibration = plan.calibration.map { Calibration(weights: $0.weights, bias: $0.bias) } ?? .default
-                return ExtractStage(id: plan.id, options: ExtractiveOptions(
+                ExtractStage(id: plan.id, options: ExtractiveOptions(
                     passages: plan.int("passages"), maxSentences: plan.int("max_sentences"),
-                    showPassages: plan.int("show_passages"), calibration: calibration))
+                    showPassages: plan.int("show_passages"), model: plan.calibration))
             }))
     }
 }

@@ -29,7 +29,7 @@ enum GenerateKind {
             features: GenerateFeatures.names,
             worker: { plan in ["--model", plan.path("model"), "--threads", String(plan.int("threads")), "--context", String(plan.int("context"))] },
             bind: { plan, res in
-                let calibration = plan.calibration.map { GenerateCalibration(weights: $0.weights, bias: $0.bias) } ?? .default
+                let calibration = GenerateCalibration(model: plan.calibration)
                 return GenerateStage(
                     id: plan.id, models: res.models, modelPath: plan.path("model"), threads: plan.int("threads"), context: plan.int("context"),
                     maxTokens: plan.int("max_tokens"), temperature: plan.double("temperature"), seed: UInt64(plan.int("seed")),
@@ -102,18 +102,20 @@ struct GenerateFeatures {
     }
 }
 
-/// Logistic map from GenerateFeatures to a probability; replaceable by a fitted calibration file.
+/// GenerateFeatures to a probability: the stage's learned model from the pipeline's calibration
+/// folder, or, until one is fitted, a hand-set logistic (not a calibrated probability).
 struct GenerateCalibration {
-    var weights: [Double]
-    var bias: Double
+    let model: LearnedModel?
 
     /// Hand-set until fitted: confident tokens and well-supported, cited text; a decline is
     /// never an answer.
-    static let `default` = GenerateCalibration(weights: [2.0, 0.15, -0.5, 1.5, 3.0, -8.0], bias: -2.2)
+    static let fallbackWeights = [2.0, 0.15, -0.5, 1.5, 3.0, -8.0]
+    static let fallbackBias = -2.2
 
     func probability(_ f: GenerateFeatures) -> Double {
-        var z = bias
-        for (w, x) in zip(weights, f.vector) { z += w * x }
-        return logistic(z)
+        if let model, let z = try? model.model.margin(f.vector) { return model.probability(margin: z) }
+        var z = Self.fallbackBias
+        for (w, x) in zip(Self.fallbackWeights, f.vector) { z += w * x }
+        return min(logistic(z), Confidence.maximum)
     }
 }
