@@ -52,7 +52,8 @@ public struct StageRecord: Sendable {
 }
 
 extension Tools {
-    /// `nerve calibrate FILE.jsonl... [--precision P[,P...]] [--out DIR] [--data-root DIR] [--limit N]`.
+    /// `nerve calibrate FILE.jsonl... [--precision P[,P...]] [--out DIR] [--data-root DIR] [--limit N]
+    /// [--save-records FILE] [--records FILE,...]`.
     static func calibrate(_ inv: Invocation) throws -> Int32 {
         let targets = try (inv.options["precision"] ?? "0.9,0.95,0.98").split(separator: ",").map { s -> Double in
             guard let p = Double(s), (0.5...1).contains(p) else {
@@ -64,11 +65,27 @@ extension Tools {
         var questions: [TrainingQuestion] = []
         for file in inv.positionals { questions += try readQuestions(file, dataRoot: root) }
         if let l = inv.options["limit"].flatMap(Int.init), l > 0 { questions = Array(questions.prefix(l)) }
-        guard !questions.isEmpty else { throw ClientError.usage(message: "no questions to calibrate on", command: "calibrate") }
-        let records = try collect(questions, socket: inv.socket, progress: Commands.progressPrinter(inv))
+        var records: [(String, [StageRecord])] = []
+        if !questions.isEmpty {
+            records = try collect(questions, socket: inv.socket, progress: Commands.progressPrinter(inv))
+        }
+        if let save = inv.options["save-records"] {
+            do { try FileSystem.writeAtomically(save, Array(RecordFile.render(questions, records).utf8)) } catch {
+                throw ClientError.file(path: save, reason: "\(error)")
+            }
+            Console.output("saved \(records.reduce(0) { $0 + $1.1.count }) stage records of \(questions.count) questions to \(save)\n")
+        }
+        for file in (inv.options["records"] ?? "").split(separator: ",").map(String.init) where !file.isEmpty {
+            let (q, r) = try RecordFile.read(file)
+            RecordFile.append(q, r, to: &questions, &records)
+        }
+        guard !questions.isEmpty else {
+            throw ClientError.usage(message: "no questions to calibrate on (give question files, or --records FILE)", command: "calibrate")
+        }
         let out = inv.options["out"] ?? "pipelines/calibration"
         do { try FileSystem.makeDirectories(out) } catch { throw ClientError.file(path: out, reason: "\(error)") }
-        let provenance = ["Written by: nerve calibrate " + inv.positionals.joined(separator: " ") + " --precision "
+        let sources = inv.positionals + (inv.options["records"].map { ["--records", $0] } ?? [])
+        let provenance = ["Written by: nerve calibrate " + sources.joined(separator: " ") + " --precision "
                           + targets.map { "\($0)" }.joined(separator: ","),
                           "Questions: \(questions.count) (\(questions.filter { !$0.unanswerable }.count) answerable); fitted by Sources/Tools/Fitting.swift"]
         for (stage, rows) in records {

@@ -57,13 +57,21 @@ enum Arguments {
                     when it contains an accepted answer (SQuAD normalisation); unanswerable questions must not be answered.
                     Reports the retrieval route's precision and coverage, the escalation rate and end-to-end results.
                     """),
-        CommandSpec(path: ["calibrate"], arguments: "FILE.jsonl", summary: "fit confidences and accept thresholds on a labelled file",
-                    positionals: 1, variadic: false,
-                    options: [("--precision", "P", "target precision of accepted answers (default 0.95)"),
-                              ("--escalation", "R", "target share of questions passed on instead (overrides --precision)"),
-                              ("--out", "FILE", "calibration file to write (default pipelines/calibration.toml)"),
+        CommandSpec(path: ["calibrate"], arguments: "FILE.jsonl...", summary: "learn each answering stage's confidence from labelled questions",
+                    positionals: 0, variadic: true,
+                    options: [("--precision", "P[,P...]", "target precisions to choose accept thresholds for (default 0.9,0.95,0.98)"),
+                              ("--out", "DIR", "calibration folder to write, one model file per stage (default pipelines/calibration)"),
+                              ("--data-root", "DIR", "folder the questions' `files` are relative to (default ../shared/data)"),
+                              ("--save-records", "FILE", "also save what was collected, to fit again later without asking"),
+                              ("--records", "FILE[,FILE...]", "fit on saved records too (e.g. collected from another index)"),
                               ("--limit", "N", "only the first N questions")],
-                    details: "Prints the risk-coverage table per answering stage. Point a pipeline at the file with calibration = \"...\"."),
+                    details: """
+                    Asks every question (with explain) through the daemon, judges each answer and each candidate
+                    (right: contains an accepted answer and, when the question lists files, cites one of them),
+                    then fits per answering stage a selector or scorer, a calibrator and accept thresholds, each
+                    measured on documents the fit did not see, and prints the held-out risk-coverage table.
+                    Point a pipeline at the folder with calibration = "calibration" and target_precision = 0.95.
+                    """),
         CommandSpec(path: ["reload"], arguments: "", summary: "reload the pipeline files (a bad file keeps the old ones serving)",
                     positionals: 0, variadic: false, options: [], details: ""),
         CommandSpec(path: ["stop"], arguments: "", summary: "stop the daemon after in-flight requests finish",
