@@ -1,5 +1,6 @@
 // Loading the llama.cpp reference fixtures (Tests/Fixtures/tokenizer/*.json) and the vocabulary
-// files they were made from: models/ for SmolLM2, the llama.cpp reference cache for the rest.
+// files they were made from: models/ for SmolLM2 and Qwen2.5-Coder, the llama.cpp reference cache
+// for the rest.
 import Foundation
 import GGUF
 import TestSupport
@@ -56,7 +57,9 @@ struct TokenizerFixture {
 
     /// The vocabulary file, or nil (with the reason) when this machine does not have it.
     var vocabPath: (path: String?, reason: String) {
-        if vocab.hasPrefix("SmolLM2") {
+        // A whole model (SmolLM2, Qwen2.5-Coder) is fetched into models/; llama.cpp's vocab-only
+        // files (ggml-vocab-*.gguf) live in the reference cache.
+        if !vocab.hasPrefix("ggml-vocab-") {
             let p = Paths.packageRoot + "/models/" + vocab
             return FileManager.default.fileExists(atPath: p) ? (p, "") : (nil, "\(p) missing (run scripts/fetch-models)")
         }

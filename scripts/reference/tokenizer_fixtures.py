@@ -1,19 +1,20 @@
 """Writes one JSON fixture per vocabulary with llama.cpp's ids (via the llama_cpp bindings,
 i.e. llama_tokenize with add_special=True) for every test text.
-Args: <llama.cpp source dir> <fixture dir>."""
+Args: <llama.cpp source dir> <fixture dir> [name...] (only those vocabularies when names are given)."""
 import ctypes, glob, json, os, sys
 
 import llama_cpp
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tokenizer_strings import INVALID_UTF8, OWN, SPECIAL, random_texts
+from tokenizer_strings import CODER, INVALID_UTF8, OWN, SPECIAL, random_texts
 
-src, dest = sys.argv[1], sys.argv[2]
+src, dest, only = sys.argv[1], sys.argv[2], set(sys.argv[3:])
 models = os.path.join(src, "models")
 
 # name -> (gguf path, relative to the cache's models/ or the repo, kv overrides)
 VOCABS = {
     "smollm2": ("models/SmolLM2-135M-Instruct.Q4_1.gguf", {}),
+    "qwen2.5-coder": ("models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", {}),
     "gpt-2": ("ggml-vocab-gpt-2.gguf", {}),
     "gpt-neox-default": ("ggml-vocab-gpt-neox.gguf", {}),
     "llama-bpe": ("ggml-vocab-llama-bpe.gguf", {}),
@@ -35,13 +36,13 @@ VOCABS = {
 }
 
 
-def inputs():
+def inputs(extra=()):
     with open(os.path.join(models, "ggml-vocab-gpt-2.gguf.inp"), encoding="utf-8") as f:
         shared = f.read().split("\n__ggml_vocab_test__\n")
     if shared and shared[-1].endswith("\n__ggml_vocab_test__"):
         shared[-1] = shared[-1][: -len("\n__ggml_vocab_test__")]
     seen, texts = set(), []
-    for t in OWN + shared:
+    for t in OWN + list(extra) + shared:
         if t not in seen:
             seen.add(t)
             texts.append(t)
@@ -75,11 +76,14 @@ def control_texts(llm):
 
 
 def main():
-    texts = inputs()
     corpus = sorted(glob.glob("corpus/**/*.md", recursive=True), key=lambda p: (-os.path.getsize(p), p))
     long_text = open(corpus[0], encoding="utf-8").read() if corpus else ""
     os.makedirs(dest, exist_ok=True)
     for name, (path, overrides) in VOCABS.items():
+        if only and name not in only:
+            continue
+        coder = name == "qwen2.5-coder"
+        texts = inputs(CODER if coder else ())
         full = path if path.startswith("models/") else os.path.join(models, path)
         if not os.path.exists(full):
             print(f"skip {name}: {full} missing", file=sys.stderr)
@@ -99,12 +103,16 @@ def main():
                 for special in (True, False):
                     cases.append({"text": t, "parse_special": special,
                                   "ids": llm.tokenize(t.encode("utf-8"), add_bos=True, special=special)})
+        for t in (CODER if coder else []):
+            if "<|" in t:
+                cases.append({"text": t, "parse_special": True,
+                              "ids": llm.tokenize(t.encode("utf-8"), add_bos=True, special=True)})
         for t in random_texts():
             cases.append({"text": t, "parse_special": False,
                           "ids": llm.tokenize(t.encode("utf-8"), add_bos=True, special=False)})
         raw = [{"bytes": list(b), "ids": llm.tokenize(b, add_bos=True, special=False)} for b in INVALID_UTF8]
         doc = {"vocab": os.path.basename(path), "overrides": overrides, "cases": cases, "bytes_cases": raw}
-        if name in ("smollm2", "llama-bpe", "llama-spm", "qwen2") and long_text:
+        if name in ("smollm2", "llama-bpe", "llama-spm", "qwen2", "qwen2.5-coder") and long_text:
             doc["long_text"] = {"file": corpus[0], "ids": llm.tokenize(long_text.encode("utf-8"), add_bos=True, special=False)}
         with open(os.path.join(dest, name + ".json"), "w", encoding="utf-8") as f:
             json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))

@@ -90,3 +90,38 @@ INVALID_UTF8 = [
     b"abc\xffdef", b"\xc3", b"\xc3(", b"\xe2\x82", b"\xe2\x82 euro", b"\xf0\x9f\xa6", b"\x80\x80x",
     b"ok \xed\xa0\x80 surrogate", b"\xc0\xaf overlong", b"\xf8\x88\x80\x80\x80", b"caf\xe9 latin-1",
 ]
+
+
+# Extra texts for the Qwen2.5-Coder vocabulary (Nerve's default model): code as it is asked about,
+# whitespace runs, digit runs (qwen2 splits every digit), scripts and marks, and ChatML. Texts with
+# "<|" are also tokenized with parse_special (their special tokens then become single ids).
+CODER = [
+    "import os\nfrom pathlib import Path\n\n\n@dataclass(frozen=True)\nclass Config:\n    root: Path = Path(\".\")\n"
+    "    retries: int = 3\n\n    def load(self) -> dict[str, str]:\n        # read key=value lines\n"
+    "        return {k.strip(): v.strip() for k, v in (l.split(\"=\", 1) for l in open(self.root / \"env\"))}\n",
+    "print(f\"{name!r:>10} took {elapsed:.3f}s ({count:,} items, {ratio:.1%})\")\n",
+    "async def fetch(url: str, *, timeout: float = 2.5) -> bytes:\n    async with session.get(url) as r:\n"
+    "        return await r.read()  # noqa: E501\n",
+    "struct Cache<Key: Hashable, Value>: Sendable where Value: Sendable {\n    private var items: [Key: Value] = [:]\n"
+    "    mutating func insert(_ v: Value, for k: Key) { items[k] = v }\n}\nlet x = \"\\(a) + \\(b) = \\(a + b)\"\n",
+    "guard let url = URL(string: s), !url.path.isEmpty else { throw NerveError.badURL(s) }\n",
+    "#!/usr/bin/env bash\nset -euo pipefail\nfor f in $(find . -name '*.log' -mtime +7); do\n  gzip -9 \"$f\" && echo \"zipped $f\" >&2\ndone\n"
+    "cat <<'EOF' | grep -v '^#' | sort -u | wc -l\n# comment\nb\na\nEOF\n",
+    "du -ah /var/log 2>/dev/null | sort -rh | head -n 5 && ls -la ~/.cache/nerve/{wheels,models}",
+    "x" + " " * 17 + "y" + "\t" * 5 + "z",
+    "\n\n\n\n\n\n\n\nafter eight newlines",
+    "trailing spaces   \nand tabs\t\t\n \n \n\t\n",
+    "        return value  \n\n    \n",
+    "3.141592653589793 1,234,567.89 v2.5.1 0xDEADBEEF 1e+308 -0.0 ½ 2024年11月23日 ١٢٣ 𝟙𝟚𝟛",
+    "000000000000000000001 and 99999999999999999999999",
+    "# 计算平均值\ndef 平均(数值):\n    return sum(数值) / len(数值)  # 返回浮点数\n",
+    "日本語とEnglishが混ざった文章です。Swiftで書きました！",
+    "The word مرحبا means hello; שלום עולם 123 is Hebrew; ⁦RTL⁩ isolate and \u202eoverride\u202c.",
+    "Crème brûlée à la carte — naïveté, Ångström, Øresund, Dvořák, Łódź, Ærø, ﬁnance (ligature)",
+    "emoji in code: let s = \"🚀 launch 👩🏽‍💻 done ✅\"; // ❤️‍🔥",
+    "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
+    "<|im_start|>assistant\n",
+    "<|fim_prefix|>def add(a, b):\n    <|fim_suffix|>\n    return c<|fim_middle|>",
+    "text<|endoftext|>more text <|im_end|><|im_end|> and <|im_start|> at the end <|im_start|>",
+    "fake markers: <|im_sta rt|> <|notatoken|> <im_start> |im_end| <|im_end| <|endoftext>",
+]
