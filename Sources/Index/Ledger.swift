@@ -111,6 +111,9 @@ public struct Hit: Sendable, Equatable {
     /// Higher is better. For BM25 this is the negated FTS5 bm25() value.
     public var score: Double
     public var documents: [DocumentRef]
+    /// What each retriever that found this chunk scored it, by retriever ("lexical": BM25,
+    /// "dense": cosine similarity): fusion keeps them, so later stages can weigh the evidence.
+    public var signals: [String: Double] = [:]
 
     public init(chunkID: Int64, contentID: Int64, ordinal: Int, text: String, headingPath: String, span: SourceSpan,
                 hash: String, score: Double, documents: [DocumentRef]) {

@@ -54,7 +54,7 @@ enum ToolText {
                 "[\(i + 1)] " + citation(p["citation"] ?? .null) + "\n" + indent(p["text"]?.stringValue ?? "")
             }.joined(separator: "\n") + "\n"
         }
-        text += "\nRoute: \(s["route"]?.stringValue ?? "?") · confidence \(fixed(s["confidence"]?.doubleValue ?? 0)) · "
+        text += "\nRoute: \(s["route"]?.stringValue ?? "?") · confidence \(Decimals.fixed(s["confidence"]?.doubleValue ?? 0, places: 2)) · "
         text += "\(accepted ? "accepted" : "not accepted") · index generation \(s["generation"]?.intValue ?? 0)"
         return ToolOutcome(text: text, structured: s, isError: false)
     }
@@ -72,7 +72,7 @@ enum ToolText {
             ? "No passages match \"\(query)\" (index generation \(s["generation"]?.intValue ?? 0))."
             : "\(passages.count) passage\(passages.count == 1 ? "" : "s") for \"\(query)\" (index generation \(s["generation"]?.intValue ?? 0)):\n"
         for p in passages {
-            text += "\n[\(p["rank"]?.intValue ?? 0)] " + citation(p["citation"] ?? .null) + " · score \(fixed(p["score"]?.doubleValue ?? 0))\n"
+            text += "\n[\(p["rank"]?.intValue ?? 0)] " + citation(p["citation"] ?? .null) + " · score \(Decimals.fixed(p["score"]?.doubleValue ?? 0, places: 2))\n"
             text += indent(p["text"]?.stringValue ?? "") + "\n"
         }
         return ToolOutcome(text: text, structured: s, isError: false)
@@ -104,13 +104,5 @@ enum ToolText {
 
     static func indent(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
-    }
-
-    /// Two decimals, without Foundation.
-    static func fixed(_ x: Double) -> String {
-        guard x.isFinite else { return "\(x)" }
-        let n = Int((x * 100).rounded())
-        let frac = abs(n % 100)
-        return "\(n < 0 ? "-" : "")\(abs(n / 100)).\(frac < 10 ? "0" : "")\(frac)"
     }
 }

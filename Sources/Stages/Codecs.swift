@@ -64,6 +64,7 @@ enum Codecs {
         var o = JSONObject([("chunk_id", .int(h.chunkID)), ("content_id", .int(h.contentID)), ("ordinal", .int(Int64(h.ordinal))),
                             ("text", .string(h.text)), ("heading", .string(h.headingPath)), ("hash", .string(h.hash)),
                             ("score", .double(h.score))] + span(h.span))
+        if !h.signals.isEmpty { o["signals"] = .object(JSONObject(h.signals.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) })) }
         o["documents"] = .array(h.documents.map {
             var d = JSONObject([("path", .string($0.path)), ("uid", .int(Int64($0.uid))), ("gid", .int(Int64($0.gid))),
                                 ("mode", .int(Int64($0.mode)))])
@@ -80,9 +81,11 @@ enum Codecs {
             return DocumentRef(path: p, title: d["title"]?.stringValue, uid: UInt32(d["uid"]?.intValue ?? 0),
                                gid: UInt32(d["gid"]?.intValue ?? 0), mode: UInt32(d["mode"]?.intValue ?? 0o644))
         }
-        return Hit(chunkID: Int64(o["chunk_id"]?.intValue ?? 0), contentID: Int64(o["content_id"]?.intValue ?? 0),
-                   ordinal: o["ordinal"]?.intValue ?? 0, text: text, headingPath: o["heading"]?.stringValue ?? "",
-                   span: decodeSpan(o), hash: o["hash"]?.stringValue ?? "", score: o["score"]?.doubleValue ?? 0, documents: docs)
+        var hit = Hit(chunkID: Int64(o["chunk_id"]?.intValue ?? 0), contentID: Int64(o["content_id"]?.intValue ?? 0),
+                      ordinal: o["ordinal"]?.intValue ?? 0, text: text, headingPath: o["heading"]?.stringValue ?? "",
+                      span: decodeSpan(o), hash: o["hash"]?.stringValue ?? "", score: o["score"]?.doubleValue ?? 0, documents: docs)
+        for (k, v) in o["signals"]?.objectValue ?? JSONObject() { if let x = v.doubleValue, x.isFinite { hit.signals[k] = x } }
+        return hit
     }
 
     static func encodeAnswer(_ a: Answer) -> JSON {

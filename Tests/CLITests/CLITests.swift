@@ -70,6 +70,22 @@ import Posix
         #expect(start.status == 78, "a bad pipeline stops start-up")
     }
 
+    /// Checking needs no index and no daemon, and leaves no trace: run in an empty folder (where
+    /// the default pipelines folder does not exist) and with real pipelines, nothing is created.
+    @Test func checkInAnEmptyFolderCreatesNothing() throws {
+        let dir = try Paths.temporaryDirectory()
+        defer { FileSystem.removeTree(dir) }
+        let missing = try Binaries.run("nerve", ["check"], in: dir)
+        #expect(missing.status == 78)
+        #expect(missing.stderr.contains("pipelines/ask.toml"))
+        let ok = try Binaries.run("nerve", ["check", "--pipelines", Paths.packageRoot + "/pipelines"], in: dir)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let checked = try Binaries.run("nerved", ["--check", "--pipelines", Paths.packageRoot + "/pipelines"], in: dir)
+        #expect(checked.status == 0, "\(checked.stderr)")
+        let left = try FileSystem.list(dir)
+        #expect(left.isEmpty, "check created \(left)")
+    }
+
     @Test func debugTomlPrintsTaggedJSON() throws {
         let dir = try Paths.temporaryDirectory()
         defer { FileSystem.removeTree(dir) }

@@ -17,10 +17,12 @@ public enum Binaries {
 
     public struct Result { public let status: Int32; public let stdout: String; public let stderr: String }
 
-    public static func run(_ name: String, _ args: [String], timeout: Double = 60) throws -> Result {
+    /// Runs a built binary to completion (in `directory` when given).
+    public static func run(_ name: String, _ args: [String], timeout: Double = 60, in directory: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: folder + "/" + name)
         p.arguments = args
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -56,7 +56,11 @@ struct BM25Stage: Stage {
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
         let q = try inputs.one("question", Ports.text)
         let snapshot = try context.require(RequestKeys.snapshot, for: id)
-        let hits = try snapshot.searchLexical(q, limit: topK, viewer: context.value(RequestKeys.viewer))
+        let hits = try snapshot.searchLexical(q, limit: topK, viewer: context.value(RequestKeys.viewer)).map { h in
+            var h = h
+            h.signals["lexical"] = h.score
+            return h
+        }
         return StageOutputs("hits", Ports.hits, hits)
     }
 }

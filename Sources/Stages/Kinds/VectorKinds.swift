@@ -154,7 +154,11 @@ struct VectorSearchStage: Installing {
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
         let q = try inputs.one("vector", Ports.vector)
         let snapshot = try context.require(RequestKeys.snapshot, for: id)
-        let hits = try snapshot.searchVector(q.values, model: q.model, limit: topK, ef: ef, viewer: context.value(RequestKeys.viewer))
+        let hits = try snapshot.searchVector(q.values, model: q.model, limit: topK, ef: ef, viewer: context.value(RequestKeys.viewer)).map { h in
+            var h = h
+            h.signals["dense"] = h.score
+            return h
+        }
         return StageOutputs("hits", Ports.hits, hits)
     }
 }
@@ -186,7 +190,8 @@ public enum RankFusion {
         for (weight, hits) in lists {
             for (rank, h) in hits.enumerated() {
                 let vote = weight / (k + Double(rank + 1))
-                if let e = fused[h.chunkID] {
+                if var e = fused[h.chunkID] {
+                    e.hit.signals.merge(h.signals) { a, _ in a }
                     fused[h.chunkID] = (e.hit, e.score + vote, e.firstSeen)
                 } else {
                     fused[h.chunkID] = (h, vote, order)
