@@ -97,6 +97,8 @@ extension Engine {
                 if explain {
                     s["features"] = .object(JSONObject(a.features.map { ($0.name, .double($0.value)) }))
                     s["answer"] = .string(a.text)
+                    // The stage's own citations, so an evaluation can judge every stage's file, not only the final one's.
+                    s["citations"] = .array(a.citations.map { $0.json() })
                 }
                 tokensIn += a.tokensIn
                 tokensOut += a.tokensOut
