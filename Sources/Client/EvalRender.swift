@@ -19,7 +19,7 @@ extension EvalReport {
         o["errors"] = Self.int(totals.errors)
         let e = endToEnd
         o["end_to_end"] = .object(JSONObject([
-            ("accepted", Self.int(e.accepted)), ("accepted_right", Self.int(e.acceptedRight)), ("precision", Self.r4(e.precision)),
+            ("accepted", Self.int(e.accepted)), ("accepted_right", Self.int(e.acceptedRight)), ("precision", e.precision.map(Self.r4) ?? .null),
             ("right_text", Self.int(e.rightText)), ("right_file", Self.int(e.rightFile)), ("answered_right", Self.r4(e.answeredRight)),
             ("declined", Self.int(e.declined)), ("declined_share", Self.r4(e.declinedShare)),
             ("near_misses_declined", Self.int(e.nearMissesDeclined)),
@@ -30,7 +30,7 @@ extension EvalReport {
             .object(JSONObject([
                 ("stage", .string(r.stage)), ("kind", .string(r.kind)), ("ran", Self.int(r.ran)), ("final", Self.int(r.final)),
                 ("accepted", Self.int(r.accepted)), ("right", Self.int(r.right)), ("right_text", Self.int(r.rightText)),
-                ("right_file", Self.int(r.rightFile)), ("coverage", Self.r4(r.coverage)), ("precision", Self.r4(r.precision)),
+                ("right_file", Self.int(r.rightFile)), ("coverage", Self.r4(r.coverage)), ("precision", r.precision.map(Self.r4) ?? .null),
                 ("mean_ms", r.meanMs.map(Self.r4) ?? .null), ("stage_mean_ms", Self.r4(r.stageMeanMs)),
                 ("ece", Self.r4(r.ece)), ("brier", Self.r4(r.brier)),
                 ("reliability", .array(r.reliability.map { b in
@@ -59,7 +59,8 @@ extension EvalReport {
         }
         o["cost"] = .object(c)
         o["targets"] = .array(targets.map { t in
-            .object(JSONObject([("name", .string(t.name)), ("value", Self.r4(t.value)), ("goal", .string(t.goal)), ("met", .bool(t.met))]))
+            .object(JSONObject([("name", .string(t.name)), ("value", t.value.map(Self.r4) ?? .null), ("goal", .string(t.goal)),
+                                ("met", .bool(t.met))]))
         })
         return .object(o)
     }
@@ -68,6 +69,8 @@ extension EvalReport {
 
     static func pct(_ x: Double) -> String { Decimals.fixed(x * 100, places: 2) + "%" }
     static func f4(_ x: Double) -> String { Decimals.fixed(x, places: 4) }
+    /// A precision, or why there is none.
+    static func f4(_ x: Double?) -> String { x.map { f4($0) } ?? "– (nothing accepted)" }
     static func ms(_ x: Double) -> String { Decimals.fixed(x, places: 1) + " ms" }
     static func money(_ x: Double) -> String { "$" + Decimals.fixed(x, places: 4) }
 

@@ -17,7 +17,8 @@ public struct EvalReport: Sendable {
         public var accepted = 0
         /// Accepted and right (text and file).
         public var acceptedRight = 0
-        public var precision = 1.0
+        /// acceptedRight / accepted; nil when nothing was accepted (no evidence either way).
+        public var precision: Double?
         /// Accepted answerable questions with the right text / citing a right file.
         public var rightText = 0, rightFile = 0
         /// acceptedRight / answerable.
@@ -47,8 +48,9 @@ public struct EvalReport: Sendable {
         public var ran = 0, final = 0
         /// As the final route: accepted; accepted and right; accepted with right text / file.
         public var accepted = 0, right = 0, rightText = 0, rightFile = 0
-        /// right / answerable, and right / accepted.
-        public var coverage = 0.0, precision = 1.0
+        /// right / answerable, and right / accepted (nil when it accepted nothing).
+        public var coverage = 0.0
+        public var precision: Double?
         /// Mean wall time of the questions it answered (accepted as final route); nil when none.
         public var meanMs: Double?
         /// Mean time the stage itself took where it ran.
@@ -74,7 +76,9 @@ public struct EvalReport: Sendable {
     /// An issue target and whether this run meets it.
     public struct Target: Sendable, Equatable {
         public var name: String
-        public var value: Double
+        /// nil when the figure cannot be measured on this run (a precision with nothing
+        /// accepted); such a target is not met.
+        public var value: Double?
         public var goal: String
         public var met: Bool
     }
@@ -104,7 +108,7 @@ public struct EvalReport: Sendable {
         var e = EndToEnd()
         e.accepted = accepted.count
         e.acceptedRight = accepted.filter(\.correct).count
-        e.precision = Self.ratio(e.acceptedRight, e.accepted, empty: 1)
+        e.precision = e.accepted == 0 ? nil : Double(e.acceptedRight) / Double(e.accepted)
         e.rightText = accepted.filter { !$0.question.unanswerable && $0.verdict.rightText }.count
         e.rightFile = accepted.filter { !$0.question.unanswerable && $0.verdict.rightFile }.count
         e.answeredRight = Self.ratio(e.acceptedRight, answerable.count, empty: 0)
@@ -159,7 +163,7 @@ public struct EvalReport: Sendable {
         r.rightText = acc.filter(\.verdict.rightText).count
         r.rightFile = acc.filter { !$0.question.unanswerable && $0.verdict.rightFile }.count
         r.coverage = ratio(r.right, answerable, empty: 0)
-        r.precision = ratio(r.right, r.accepted, empty: 1)
+        r.precision = r.accepted == 0 ? nil : Double(r.right) / Double(r.accepted)
         r.meanMs = mean(acc.map(\.ms))
         r.stageMeanMs = mean(outcomes.map(\.1.ms)) ?? 0
         let p = outcomes.map(\.1.confidence), y = outcomes.map(\.1.correct)
@@ -188,13 +192,14 @@ public struct EvalReport: Sendable {
     static func targets(_ r: EvalReport) -> [Target] {
         var t: [Target] = []
         if let first = r.routes.first {
-            t.append(Target(name: "\(first.stage) precision", value: first.precision, goal: "≥ 0.95", met: first.precision >= 0.95))
+            t.append(Target(name: "\(first.stage) precision", value: first.precision, goal: "≥ 0.95", met: (first.precision ?? 0) >= 0.95))
             t.append(Target(name: "\(first.stage) coverage of answerable", value: first.coverage, goal: "≥ 0.60", met: first.coverage >= 0.6))
         }
         t.append(Target(name: "answerable answered right (text and file)", value: r.endToEnd.answeredRight, goal: "≥ 0.90",
                         met: r.endToEnd.answeredRight >= 0.9))
         t.append(Target(name: "unanswerable declined", value: r.endToEnd.declinedShare, goal: "≥ 0.90", met: r.endToEnd.declinedShare >= 0.9))
-        t.append(Target(name: "precision of accepted answers", value: r.endToEnd.precision, goal: "≥ 0.95", met: r.endToEnd.precision >= 0.95))
+        t.append(Target(name: "precision of accepted answers", value: r.endToEnd.precision, goal: "≥ 0.95",
+                        met: (r.endToEnd.precision ?? 0) >= 0.95))
         for route in r.routes where route.ran > 0 {
             t.append(Target(name: "\(route.stage) ECE", value: route.ece, goal: "≤ 0.05", met: route.ece <= 0.05))
         }

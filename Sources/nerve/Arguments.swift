@@ -75,7 +75,8 @@ enum Arguments {
                     risk_coverage [{threshold, accepted, right, precision, coverage, answerable_coverage}]}];
                     route_mix {STAGE: share, ..., declined: share}; cost {spent, frontier {stage, model, price_in,
                     price_out, typical_cost} or null, all_frontier, saved, frontier_calls, frontier_mean_cost, note};
-                    targets [{name, value, goal, met}].
+                    targets [{name, value, goal, met}]. A precision is null when nothing was accepted (and its
+                    target is then not met).
                     """),
         CommandSpec(path: ["calibrate"], arguments: "FILE.jsonl", summary: "fit confidences and accept thresholds on a labelled file",
                     positionals: 1, variadic: false,

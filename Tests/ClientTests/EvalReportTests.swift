@@ -47,7 +47,7 @@ import Testing
         #expect(t.questions == 10 && t.answerable == 8 && t.unanswerable == 2 && t.nearMisses == 1 && t.errors == 1)
         let e = r.endToEnd
         #expect(e.accepted == 7 && e.acceptedRight == 4)
-        #expect(abs(e.precision - 4.0 / 7) < 1e-12)
+        #expect(abs((e.precision ?? 0) - 4.0 / 7) < 1e-12)
         #expect(e.rightText == 5 && e.rightFile == 5)
         #expect(e.answeredRight == 0.5)
         #expect(e.declined == 1 && e.declinedShare == 0.5 && e.nearMissesDeclined == 0)
@@ -116,6 +116,19 @@ import Testing
                                  frontier: nil)
         let others = perfect.targets.filter { !$0.name.contains("declined") }
         #expect(others.count == 5 && others.allSatisfy { $0.met })
+    }
+
+    @Test func nothingAcceptedHasNoPrecisionAndMissesItsTargets() {
+        let r = EvalReport([Self.record(false, "extract", false, Self.yes, [Self.stage("extract", 0.2, Self.yes)], ms: 1),
+                            Self.record(true, "extract", false, Self.no, [Self.stage("extract", 0.1, Self.no)], ms: 1)], frontier: nil)
+        #expect(r.endToEnd.precision == nil && r.routes[0].precision == nil)
+        #expect(r.targets.first { $0.name == "extract precision" }.map { $0.value == nil && !$0.met } == true)
+        #expect(r.targets.first { $0.name == "precision of accepted answers" }?.met == false)
+        #expect(r.targets.first { $0.name == "unanswerable declined" }?.met == true)
+        let j = r.json()
+        #expect(j["end_to_end"]?["precision"] == .null && j["routes"]?[0]?["precision"] == .null && j["targets"]?[0]?["value"] == .null)
+        #expect(r.text().contains("  accepted 0 · right 0 · precision – (nothing accepted)\n"))
+        #expect(r.text().contains("  NOT MET extract precision: – (nothing accepted) (goal ≥ 0.95)\n"))
     }
 
     @Test func jsonKeys() throws {
