@@ -50,7 +50,7 @@ enum Arguments {
         CommandSpec(path: ["stats"], arguments: "", summary: "route mix, escalation rate, latency and cost of answered questions",
                     positionals: 0, variadic: false, options: [("--since", "HOURS", "only questions from the last HOURS hours")],
                     details: "Also shows what sending every question to the frontier model would have cost."),
-        CommandSpec(path: ["eval"], arguments: "FILE.jsonl", summary: "ask every question of a labelled file and report precision, coverage, calibration and cost",
+        CommandSpec(path: ["eval"], arguments: "FILE.jsonl", summary: "score labelled questions: per-route precision, coverage, calibration, cost",
                     positionals: 1, variadic: false,
                     options: [("--data-root", "DIR", "folder the questions' relative \"files\" are under (default: ../shared/data beside the repository)"),
                               ("--limit", "N", "only the first N questions"),
