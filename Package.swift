@@ -60,8 +60,8 @@ let package = Package(
         module("Service", ["Pipeline", "Stages", "Index", "SQLite", "Config", "JSON", "Posix"]),
         module("Daemon", ["Service", "Pipeline", "Wire", "Config", "Posix", "JSON"]),
         // `nerve`'s socket commands (and the MCP server on stdio): they reach the daemon through the
-        // wire client only.
-        module("Client", ["Wire", "JSON", "Posix", "MCP"]),
+        // wire client only. Learn (standard library math) scores `nerve eval`'s calibration.
+        module("Client", ["Wire", "JSON", "Posix", "MCP", "Learn"]),
         // `nerve`'s in-process tools: models (generate, perplexity, moefy, embed --model), checks
         // (check, debug toml) and fitting (calibrate) — everything that computes here, not in nerved.
         module("Tools", ["Client", "Service", "Daemon", "Pipeline", "Stages", "Learn", "Model", "Generate", "Tokenizer", "GGUF", "Tensor",
@@ -95,5 +95,6 @@ let package = Package(
         tests("CLI", ["JSON", "Wire"]),
         tests("Tools", ["Tools", "Learn"]),
         tests("MCP", ["MCP", "JSON", "Wire", "Posix"]),
+        tests("Client", ["Client", "JSON", "Learn", "Posix", "Wire"]),
     ]
 )

@@ -8,6 +8,8 @@ public enum ClientError: Error, CustomStringConvertible, Sendable {
     case wire(WireError)
     /// A local file could not be read.
     case file(path: String, reason: String)
+    /// A line of a question file is not a well-formed question (`path:line: reason`).
+    case questionLine(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum ClientError: Error, CustomStringConvertible, Sendable {
             return "\(message)\nRun 'nerve \(command.map { "\($0) " } ?? "")--help' for usage."
         case let .wire(e): return e.description
         case let .file(path, reason): return "\(path): \(reason)"
+        case let .questionLine(path, line, reason): return "\(path):\(line): \(reason)"
         }
     }
 
@@ -25,7 +28,7 @@ public enum ClientError: Error, CustomStringConvertible, Sendable {
         case let .wire(e):
             if case .daemonNotRunning = e { return 3 }
             return 1
-        case .file: return 1
+        case .file, .questionLine: return 1
         }
     }
 }

@@ -159,9 +159,18 @@ public enum Commands {
         return 0
     }
 
+    /// The questions of every file named by the positionals, in order, with `--data-root` (default:
+    /// `EvalQuestion.defaultDataRoot()`) and `--limit` applied.
     public static func questions(_ inv: Invocation) throws -> [EvalQuestion] {
-        var qs = try EvalQuestion.load(inv.positionals[0])
-        if let l = inv.options["limit"].flatMap(Int.init), l > 0 { qs = Array(qs.prefix(l)) }
+        let root = inv.options["data-root"].map(absolute) ?? EvalQuestion.defaultDataRoot()
+        if let r = inv.options["data-root"], !FileSystem.isDirectory(absolute(r)) {
+            throw ClientError.file(path: r, reason: "--data-root is not a folder")
+        }
+        var qs = try inv.positionals.flatMap { try EvalQuestion.load($0, dataRoot: root) }
+        if let l = inv.options["limit"] {
+            guard let n = Int(l), n > 0 else { throw ClientError.usage(message: "--limit must be a positive integer", command: inv.command.first) }
+            qs = Array(qs.prefix(n))
+        }
         return qs
     }
 
@@ -173,31 +182,18 @@ public enum Commands {
         }
     }
 
-    /// `nerve eval FILE.jsonl`: asks every question, judges answers, prints the summary.
+    /// `nerve eval FILE.jsonl`: asks every question, judges the answers, prints the report
+    /// (text, or JSON with --json) and with --details writes one JSON line per question.
     static func evaluate(_ inv: Invocation) throws -> Int32 {
         let qs = try questions(inv)
+        let frontier = try Evaluation.frontier(socket: inv.socket)
         let records = try Evaluation.run(qs, socket: inv.socket, progress: progressPrinter(inv))
-        let first = records.first?.stages.first?.stage
-        let s = Evaluation.summary(records, firstStage: first)
-        if inv.json { Console.output(s.pretty() + "\n"); return 0 }
-        func pct(_ k: String) -> String {
-            let x: Double = s[k]?.doubleValue ?? 0
-            return Decimals.fixed(x * 100, places: 2) + "%"
+        if let out = inv.options["details"] {
+            let text = records.map { $0.details().serialized() + "\n" }.joined()
+            do { try FileSystem.writeAtomically(out, Array(text.utf8)) } catch { throw ClientError.file(path: out, reason: "\(error)") }
         }
-        var out = "\(s["questions"]?.intValue ?? 0) questions (\(s["answerable"]?.intValue ?? 0) answerable, \(s["unanswerable"]?.intValue ?? 0) unanswerable)\n"
-        if let f = first {
-            out += "retrieval route (\(f)): answered \(s["retrieval_answered"]?.intValue ?? 0), precision \(pct("retrieval_precision")), "
-            out += "coverage of answerable \(pct("retrieval_coverage")), unanswerable answered \(s["retrieval_unanswerable_answered"]?.intValue ?? 0), "
-            out += "escalation rate \(pct("escalation_rate"))\n"
-        }
-        out += "end to end: accepted \(s["end_to_end_accepted"]?.intValue ?? 0), precision \(pct("end_to_end_precision")), "
-        out += "coverage \(pct("end_to_end_coverage")), unanswerable declined \(s["unanswerable_declined"]?.intValue ?? 0), "
-        out += "p50 \(Decimals.fixed(s["p50_ms"]?.doubleValue ?? 0, places: 2)) ms, cost $\(Decimals.fixed(s["cost"]?.doubleValue ?? 0, places: 2))\n"
-        for (route, v) in s["routes"]?.objectValue ?? JSONObject() {
-            out += "  route \(route): final \(v["final"]?.intValue ?? 0), accepted \(v["accepted"]?.intValue ?? 0), correct \(v["accepted_correct"]?.intValue ?? 0)\n"
-        }
-        Console.output(out)
+        let report = EvalReport(records, frontier: frontier, file: inv.positionals[0])
+        Console.output(inv.json ? report.json().pretty() + "\n" : report.text())
         return 0
     }
-
 }

@@ -1,144 +1,168 @@
-// `nerve eval` and the data `nerve calibrate` fits on: every question of a JSON Lines file asked
-// through the daemon (with per-stage evidence), judged the SQuAD way (normalised answer contains an
-// accepted answer; an unanswerable question must not be answered), and summed up per route.
+// `nerve eval`'s and `nerve calibrate`'s data: every question of a labelled file asked through the
+// daemon with `explain` (each answering stage's confidence, features, answer, citations and, when
+// the stage sends them, its scored candidates), judged per stage and for the final reply, as one
+// `EvalRecord` per question. EvalReport sums the records up.
 import JSON
 import Posix
 import Wire
 
-/// One line of an evaluation file.
-public struct EvalQuestion: Sendable {
-    public var question: String
-    public var answers: [String]
-    public var unanswerable: Bool
-
-    /// Reads JSON Lines: {"question": ..., "answers": [...], "unanswerable": bool}.
-    /// - Throws: `ClientError.file` naming the line that is wrong.
-    public static func load(_ path: String) throws -> [EvalQuestion] {
-        let bytes: [UInt8]
-        do { bytes = try FileSystem.read(path, limit: 1 << 30) } catch { throw ClientError.file(path: path, reason: "\(error)") }
-        var out: [EvalQuestion] = []
-        for (n, line) in bytes.split(separator: 0x0a).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0d }) {
-            guard let j = try? JSON.parse(Array(line)), let q = j["question"]?.stringValue else {
-                throw ClientError.file(path: path, reason: "line \(n + 1): expected {\"question\": ..., \"answers\": [...], \"unanswerable\": bool}")
-            }
-            let answers = j["answers"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let unanswerable = j["unanswerable"]?.boolValue ?? answers.isEmpty
-            out.append(EvalQuestion(question: q, answers: answers, unanswerable: unanswerable))
-        }
-        return out
-    }
-}
-
-/// What one answering stage did for one question.
+/// What one answering stage that ran did for one question.
 public struct StageOutcome: Sendable {
     public var stage: String
+    public var kind: String
     public var confidence: Double
+    /// The evidence behind `confidence` (explain's `features`), in the daemon's order.
     public var features: [(String, Double)]
     public var answer: String
-    /// Whether this stage's answer would be right if accepted.
-    public var correct: Bool
+    /// The stage's citations, absolute paths as the daemon sent them.
+    public var citations: [String]
+    /// The stage's explain `candidates` array, untouched; nil when the stage sends none.
+    public var candidates: JSON?
+    public var ms: Double
+    /// Dollars this stage spent on the question (model stages).
+    public var cost: Double
+    /// The judge's finding on this stage's own answer.
+    public var verdict: Verdict
+    /// Whether this stage's answer would be right if accepted (text and file).
+    public var correct: Bool { verdict.right }
+
+    public init(stage: String, kind: String = "", confidence: Double, features: [(String, Double)] = [], answer: String,
+                citations: [String] = [], candidates: JSON? = nil, ms: Double = 0, cost: Double = 0, verdict: Verdict) {
+        self.stage = stage
+        self.kind = kind
+        self.confidence = confidence
+        self.features = features
+        self.answer = answer
+        self.citations = citations
+        self.candidates = candidates
+        self.ms = ms
+        self.cost = cost
+        self.verdict = verdict
+    }
 }
 
 public struct EvalRecord: Sendable {
     public var question: EvalQuestion
+    /// The final route: the answering stage whose answer the reply carries ("" when the ask failed).
     public var route: String
     public var accepted: Bool
-    public var correct: Bool
+    public var confidence: Double
+    public var answer: String
+    public var citations: [String]
+    /// The judge's finding on the final answer (counted as right only when also accepted).
+    public var verdict: Verdict
+    /// Answering stages that ran, in pipeline order.
     public var stages: [StageOutcome]
+    /// Every answering stage of the pipeline, in order, whether it ran or not.
+    public var pipeline: [String]
+    /// Wall time of the ask as the client saw it, in milliseconds.
     public var ms: Double
     public var cost: Double
+    /// The daemon's error when the ask failed (then nothing was accepted).
+    public var error: String?
+
+    /// The final answer is right (text and file); judged whether or not it was accepted.
+    public var correct: Bool { verdict.right }
+
+    public init(question: EvalQuestion, route: String, accepted: Bool, confidence: Double = 0, answer: String = "",
+                citations: [String] = [], verdict: Verdict, stages: [StageOutcome], pipeline: [String] = [],
+                ms: Double, cost: Double, error: String? = nil) {
+        self.question = question
+        self.route = route
+        self.accepted = accepted
+        self.confidence = confidence
+        self.answer = answer
+        self.citations = citations
+        self.verdict = verdict
+        self.stages = stages
+        self.pipeline = pipeline.isEmpty ? stages.map(\.stage) : pipeline
+        self.ms = ms
+        self.cost = cost
+        self.error = error
+    }
 }
 
-public enum SQuADScoring {
-    /// SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces.
-    public static func normalize(_ s: String) -> String {
-        let lowered = s.lowercased().unicodeScalars.map { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == " " ? Character($0) : " " }
-        return String(lowered).split(separator: " ").filter { !["a", "an", "the"].contains($0) }.joined(separator: " ")
-    }
+/// The frontier stage's declared prices, from the daemon's `status`.
+public struct FrontierPrice: Sendable, Equatable {
+    public var stage: String
+    public var model: String
+    /// Dollars per million tokens.
+    public var priceIn: Double, priceOut: Double
+    /// Dollars one typical question costs there.
+    public var typicalCost: Double
 
-    /// Right when the answer contains an accepted answer; an unanswerable question has none.
-    public static func correct(_ answer: String, _ q: EvalQuestion) -> Bool {
-        !q.unanswerable && contains(answer, anyOf: q.answers)
-    }
-
-    /// Whether the normalised `answer` contains one of the normalised `accepted` strings, word-aligned.
-    public static func contains(_ answer: String, anyOf accepted: [String]) -> Bool {
-        let a = " " + normalize(answer) + " "
-        return accepted.contains { let n = normalize($0); return !n.isEmpty && a.contains(" " + n + " ") }
+    public init(stage: String, model: String, priceIn: Double, priceOut: Double, typicalCost: Double) {
+        self.stage = stage
+        self.model = model
+        self.priceIn = priceIn
+        self.priceOut = priceOut
+        self.typicalCost = typicalCost
     }
 }
 
 public enum Evaluation {
-    /// Asks every question over one connection; `progress` gets (done, total).
+    /// Asks every question over one connection; `progress` gets (done, total). A question the
+    /// daemon fails on is recorded with its error (nothing accepted) rather than ending the run,
+    /// except when the index is missing or the daemon is going away.
     public static func run(_ questions: [EvalQuestion], socket: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> [EvalRecord] {
         let client = try WireClient(path: socket)
         defer { client.close() }
         var out: [EvalRecord] = []
         for (i, q) in questions.enumerated() {
             let start = ContinuousClock.now
-            let r = try client.call("ask", ["question": .string(q.question), "explain": true])
-            let ms = (ContinuousClock.now - start).milliseconds
-            var stages: [StageOutcome] = []
-            for s in r["stages"]?.arrayValue ?? [] {
-                guard s["status"] == "ran", let conf = s["confidence"]?.doubleValue, let f = s["features"]?.objectValue else { continue }
-                let text = s["answer"]?.stringValue ?? ""
-                stages.append(StageOutcome(stage: s["id"]?.stringValue ?? "?", confidence: conf,
-                                           features: f.map { ($0.key, $0.value.doubleValue ?? 0) }, answer: text,
-                                           correct: SQuADScoring.correct(text, q)))
+            do {
+                let r = try client.call("ask", ["question": .string(q.question), "explain": true])
+                out.append(record(q, reply: r, ms: (ContinuousClock.now - start).milliseconds))
+            } catch let WireError.rpc(code, message, _) where ![.ENOINDEX, .ESHUTDOWN, .EPROTO].contains(code) {
+                out.append(EvalRecord(question: q, route: "", accepted: false, verdict: Verdict(rightText: false, rightFile: false),
+                                      stages: [], ms: (ContinuousClock.now - start).milliseconds, cost: 0,
+                                      error: "\(code.rawValue): \(message)"))
             }
-            let answer = r["answer"]?.stringValue ?? ""
-            out.append(EvalRecord(question: q, route: r["route"]?.stringValue ?? "?", accepted: r["accepted"]?.boolValue ?? false,
-                                  correct: SQuADScoring.correct(answer, q), stages: stages, ms: ms, cost: r["cost"]?.doubleValue ?? 0))
             progress(i + 1, questions.count)
         }
         return out
     }
 
-    /// The summary `nerve eval` prints and returns as JSON.
-    public static func summary(_ records: [EvalRecord], firstStage: String?) -> JSON {
-        let answerable = records.filter { !$0.question.unanswerable }
-        let unanswerable = records.count - answerable.count
-        var o = JSONObject()
-        o["questions"] = .int(Int64(records.count))
-        o["answerable"] = .int(Int64(answerable.count))
-        o["unanswerable"] = .int(Int64(unanswerable))
-        if let first = firstStage {
-            let byRetrieval = records.filter { $0.accepted && $0.route == first }
-            let right = byRetrieval.filter(\.correct).count
-            o["retrieval_stage"] = .string(first)
-            o["retrieval_answered"] = .int(Int64(byRetrieval.count))
-            o["retrieval_precision"] = .double(round(byRetrieval.isEmpty ? 1 : Double(right) / Double(byRetrieval.count)))
-            o["retrieval_coverage"] = .double(round(answerable.isEmpty ? 0 : Double(right) / Double(answerable.count)))
-            o["retrieval_unanswerable_answered"] = .int(Int64(byRetrieval.filter(\.question.unanswerable).count))
-            o["escalation_rate"] = .double(round(records.isEmpty ? 0 : Double(records.count - byRetrieval.count) / Double(records.count)))
+    /// The record of one `ask` reply (with `explain`) to `q`.
+    public static func record(_ q: EvalQuestion, reply r: JSON, ms: Double) -> EvalRecord {
+        var stages: [StageOutcome] = []
+        var pipeline: [String] = []
+        for s in r["stages"]?.arrayValue ?? [] {
+            let id = s["id"]?.stringValue ?? "?", kind = s["kind"]?.stringValue ?? ""
+            let confidence = s["confidence"]?.doubleValue
+            // Answering stages: the built-in kinds are all answer.*; any stage with a confidence answers.
+            guard kind.hasPrefix("answer.") || confidence != nil || s["features"] != nil else { continue }
+            pipeline.append(id)
+            guard s["status"] == "ran", let conf = confidence else { continue }
+            let text = s["answer"]?.stringValue ?? ""
+            let cites = paths(s["citations"])
+            let features = (s["features"]?.objectValue ?? JSONObject()).map { ($0.key, $0.value.doubleValue ?? 0) }
+            stages.append(StageOutcome(stage: id, kind: kind, confidence: conf, features: features, answer: text, citations: cites,
+                                       candidates: s["candidates"], ms: s["ms"]?.doubleValue ?? 0, cost: s["cost"]?.doubleValue ?? 0,
+                                       verdict: Judge.verdict(answer: text, citations: cites, q)))
         }
-        var routes = JSONObject()
-        for route in Set(records.map(\.route)).sorted() {
-            let rs = records.filter { $0.route == route }
-            let acc = rs.filter(\.accepted)
-            routes[route] = .object(["final": .int(Int64(rs.count)), "accepted": .int(Int64(acc.count)),
-                                     "accepted_correct": .int(Int64(acc.filter(\.correct).count))])
-        }
-        o["routes"] = .object(routes)
-        let accepted = records.filter(\.accepted)
-        o["end_to_end_accepted"] = .int(Int64(accepted.count))
-        o["end_to_end_precision"] = .double(round(accepted.isEmpty ? 1 : Double(accepted.filter(\.correct).count) / Double(accepted.count)))
-        o["end_to_end_coverage"] = .double(round(answerable.isEmpty ? 0 : Double(accepted.filter(\.correct).count) / Double(answerable.count)))
-        o["unanswerable_declined"] = .int(Int64(records.filter { $0.question.unanswerable && !$0.accepted }.count))
-        let lat = records.map(\.ms).sorted()
-        o["p50_ms"] = .double(round(lat.isEmpty ? 0 : lat[lat.count / 2]))
-        o["cost"] = .double(records.reduce(0) { $0 + $1.cost })
-        return .object(o)
+        let answer = r["answer"]?.stringValue ?? ""
+        let cites = paths(r["citations"])
+        return EvalRecord(question: q, route: r["route"]?.stringValue ?? "", accepted: r["accepted"]?.boolValue ?? false,
+                          confidence: r["confidence"]?.doubleValue ?? 0, answer: answer, citations: cites,
+                          verdict: Judge.verdict(answer: answer, citations: cites, q), stages: stages, pipeline: pipeline,
+                          ms: ms, cost: r["cost"]?.doubleValue ?? 0)
     }
 
-    static func round(_ x: Double) -> Double { Decimals.rounded(x, places: 4) }
-}
+    static func paths(_ citations: JSON?) -> [String] {
+        (citations?.arrayValue ?? []).compactMap { $0["path"]?.stringValue }
+    }
 
-extension Commands {
-    /// Where question files' relative `files` paths are rooted: `../shared/data` beside the
-    /// current folder when it exists (the repository's layout), else the current folder.
-    public static func defaultDataRoot() -> String {
-        let shared = FileSystem.absolute("../shared/data")
-        return FileSystem.isDirectory(shared) ? ((try? FileSystem.realPath(shared)) ?? shared) : FileSystem.currentDirectory()
+    /// The ask pipeline's priced stage from the daemon's `status` (`frontier`), nil when it has none.
+    public static func frontier(socket: String) throws -> FrontierPrice? {
+        let client = try WireClient(path: socket)
+        defer { client.close() }
+        return frontier(status: try client.call("status", JSONObject()))
+    }
+
+    public static func frontier(status: JSON) -> FrontierPrice? {
+        guard let f = status["frontier"], let stage = f["stage"]?.stringValue else { return nil }
+        return FrontierPrice(stage: stage, model: f["model"]?.stringValue ?? "", priceIn: f["price_in"]?.doubleValue ?? 0,
+                             priceOut: f["price_out"]?.doubleValue ?? 0, typicalCost: f["typical_cost"]?.doubleValue ?? 0)
     }
 }

@@ -29,7 +29,17 @@ extension Engine {
         }
         o["vectors"] = .object(vectors)
         if let r = s.lastReport, let j = try? JSON.parse(r) { o["last_ingest"] = j }
+        if let f = frontier() { o["frontier"] = f }
         return o
+    }
+
+    /// The ask pipeline's priced (frontier) stage and its declared prices, for clients that
+    /// compare their spending with sending every question there (`nerve eval`); nil without one.
+    func frontier() -> JSON? {
+        guard let p = pipelines.ask.stages(as: (any PricedStage).self).first else { return nil }
+        return .object(JSONObject([("stage", .string(p.plan.id)), ("model", .string(p.stage.model)),
+                                   ("price_in", .double(p.stage.pricePerMillionIn)), ("price_out", .double(p.stage.pricePerMillionOut)),
+                                   ("typical_cost", .double(Decimals.rounded(p.stage.typicalCost, places: 8)))]))
     }
 
     /// Most texts one `embed` request may embed (a larger batch belongs to `nerve embed --model`).

@@ -8,7 +8,6 @@ import Client
 import JSON
 import Learn
 import Posix
-import Wire
 
 /// One labelled question as the trainer reads it.
 public struct TrainingQuestion: Sendable {
@@ -61,13 +60,11 @@ extension Tools {
             }
             return p
         }
-        let root = inv.options["data-root"] ?? Commands.defaultDataRoot()
         var questions: [TrainingQuestion] = []
-        for file in inv.positionals { questions += try readQuestions(file, dataRoot: root) }
-        if let l = inv.options["limit"].flatMap(Int.init), l > 0 { questions = Array(questions.prefix(l)) }
         var records: [(String, [StageRecord])] = []
-        if !questions.isEmpty {
-            records = try collect(questions, socket: inv.socket, progress: Commands.progressPrinter(inv))
+        if !inv.positionals.isEmpty {
+            let asked = try Evaluation.run(try Commands.questions(inv), socket: inv.socket, progress: Commands.progressPrinter(inv))
+            (questions, records) = training(asked)
         }
         if let save = inv.options["save-records"] {
             do { try FileSystem.writeAtomically(save, Array(RecordFile.render(questions, records).utf8)) } catch {
@@ -100,26 +97,6 @@ extension Tools {
         return 0
     }
 
-    /// The questions of a JSON Lines file: corporate form (`id`, `files` relative to `dataRoot`) or
-    /// SQuAD form (`path` absolute).
-    static func readQuestions(_ file: String, dataRoot: String) throws -> [TrainingQuestion] {
-        let bytes: [UInt8]
-        do { bytes = try FileSystem.read(file, limit: 1 << 30) } catch { throw ClientError.file(path: file, reason: "\(error)") }
-        var out: [TrainingQuestion] = []
-        for (n, line) in bytes.split(separator: 0x0a).enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0d }) {
-            guard let j = try? JSON.parse(Array(line)), let q = j["question"]?.stringValue else {
-                throw ClientError.file(path: file, reason: "line \(n + 1): expected {\"question\": ..., \"answers\": [...], \"unanswerable\": bool}")
-            }
-            let answers = j["answers"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            var files = (j["files"]?.arrayValue ?? []).compactMap(\.stringValue).map { $0.hasPrefix("/") ? $0 : dataRoot + "/" + $0 }
-            if let p = j["path"]?.stringValue { files.append(p) }
-            let id = j["id"]?.stringValue ?? "\(file):\(n + 1)"
-            out.append(TrainingQuestion(id: id, question: q, answers: answers, unanswerable: j["unanswerable"]?.boolValue ?? answers.isEmpty,
-                                        files: files, group: files.first.map { groupKey($0) } ?? "question:" + id))
-        }
-        return out
-    }
-
     /// The document group of a file: the file itself, except the paragraphs of one SQuAD article
     /// (`…/ARTICLE/pNNN.md`), which share their article.
     static func groupKey(_ path: String) -> String {
@@ -128,37 +105,25 @@ extension Tools {
         return path
     }
 
-    /// Asks every question once over one connection; per answering stage, its judged records.
-    static func collect(_ questions: [TrainingQuestion], socket: String, progress: (Int, Int) -> Void) throws -> [(String, [StageRecord])] {
-        let client = try WireClient(path: socket)
-        defer { client.close() }
-        var byStage: [String: [StageRecord]] = [:]
-        var order: [String] = []
-        for (i, q) in questions.enumerated() {
-            let r = try client.call("ask", JSONObject([("question", .string(q.question)), ("explain", true)]))
-            for s in r["stages"]?.arrayValue ?? [] {
-                guard s["status"] == "ran", let id = s["id"]?.stringValue, let conf = s["confidence"]?.doubleValue,
-                      let features = s["features"]?.objectValue, features.count > 0 else { continue }
-                let candidates = (s["candidates"]?.arrayValue ?? []).map { c in
+    /// The trainer's view of evaluation records: per answering stage, each question's judged
+    /// answer and — for stages that choose among candidates — each candidate judged the same way.
+    static func training(_ asked: [EvalRecord]) -> ([TrainingQuestion], [(String, [StageRecord])]) {
+        var questions: [TrainingQuestion] = []
+        var byStage: [String: [StageRecord]] = [:], order: [String] = []
+        for (i, r) in asked.enumerated() {
+            let q = r.question
+            questions.append(TrainingQuestion(id: q.id, question: q.question, answers: q.answers, unanswerable: q.unanswerable,
+                                              files: q.files, group: q.files.first.map(groupKey) ?? "question:" + q.id))
+            for s in r.stages where !s.features.isEmpty {
+                let candidates = (s.candidates?.arrayValue ?? []).map { c in
                     (features: (c["features"]?.objectValue ?? JSONObject()).map { ($0.key, $0.value.doubleValue ?? 0) },
-                     right: judge(c["text"]?.stringValue ?? "", cited: [c["citation"]?["path"]?.stringValue ?? ""], q))
+                     right: Judge.verdict(answer: c["text"]?.stringValue ?? "", citations: [c["citation"]?["path"]?.stringValue ?? ""], q).right)
                 }
-                let cited = (s["citations"]?.arrayValue ?? []).compactMap { $0["path"]?.stringValue }
-                let record = StageRecord(question: i, confidence: conf, features: features.map { ($0.key, $0.value.doubleValue ?? 0) },
-                                         right: judge(s["answer"]?.stringValue ?? "", cited: cited, q), candidates: candidates)
-                if byStage[id] == nil { order.append(id) }
-                byStage[id, default: []].append(record)
+                if byStage[s.stage] == nil { order.append(s.stage) }
+                byStage[s.stage, default: []].append(StageRecord(question: i, confidence: s.confidence, features: s.features,
+                                                                 right: s.correct, candidates: candidates))
             }
-            progress(i + 1, questions.count)
         }
-        return order.map { ($0, byStage[$0] ?? []) }
-    }
-
-    /// Right: the text holds an accepted answer (SQuAD normalisation) and, when the question names
-    /// the files stating it, one of the citations is one of them.
-    static func judge(_ text: String, cited: [String], _ q: TrainingQuestion) -> Bool {
-        guard !q.unanswerable else { return false }
-        guard SQuADScoring.contains(text, anyOf: q.answers) else { return false }
-        return q.files.isEmpty || cited.contains { c in q.files.contains(c) }
+        return (questions, order.map { ($0, byStage[$0] ?? []) })
     }
 }

@@ -50,12 +50,33 @@ enum Arguments {
         CommandSpec(path: ["stats"], arguments: "", summary: "route mix, escalation rate, latency and cost of answered questions",
                     positionals: 0, variadic: false, options: [("--since", "HOURS", "only questions from the last HOURS hours")],
                     details: "Also shows what sending every question to the frontier model would have cost."),
-        CommandSpec(path: ["eval"], arguments: "FILE.jsonl", summary: "ask every question of a labelled file and score the answers",
-                    positionals: 1, variadic: false, options: [("--limit", "N", "only the first N questions")],
+        CommandSpec(path: ["eval"], arguments: "FILE.jsonl", summary: "score labelled questions: per-route precision, coverage, calibration, cost",
+                    positionals: 1, variadic: false,
+                    options: [("--data-root", "DIR", "folder the questions' relative \"files\" are under (default: ../shared/data beside the repository)"),
+                              ("--limit", "N", "only the first N questions"),
+                              ("--details", "OUT.jsonl", "write one JSON line per question: everything the judge saw")],
                     details: """
-                    Each line: {"question": ..., "answers": [accepted answers], "unanswerable": bool}. An answer is right
-                    when it contains an accepted answer (SQuAD normalisation); unanswerable questions must not be answered.
-                    Reports the retrieval route's precision and coverage, the escalation rate and end-to-end results.
+                    Each line: {"question": ..., "answers": [accepted answers], "unanswerable": bool}, optionally with
+                    "id", "files" (paths under --data-root, or absolute) or "path" (SQuAD: the paragraph's file), "near_miss",
+                    "type" and "split". A bad line stops the run with FILE:LINE: reason.
+                    An answer is right when its text contains an accepted answer (SQuAD normalisation) and, when the
+                    question names files, one of its citations is one of them (symlinks resolved). An unanswerable
+                    question is declined when the reply is not accepted.
+                    Prints end-to-end results, then per answering stage (pipeline order): how often it was the final
+                    route, accepted and right, coverage of answerable questions, precision, mean latency, and the
+                    calibration of its confidence over every question it ran on (ECE over 15 equal-mass bins,
+                    reliability bins, a risk-coverage table); then the route mix, the cost against sending every
+                    question to the frontier stage at its declared prices, and the targets met or not.
+                    --json prints one object: file, questions, answerable, unanswerable, near_misses, errors;
+                    end_to_end {accepted, accepted_right, precision, right_text, right_file, answered_right,
+                    declined, declined_share, near_misses_declined, latency_ms {p50, p90, mean}, cost};
+                    routes [{stage, kind, ran, final, accepted, right, right_text, right_file, coverage, precision,
+                    mean_ms, stage_mean_ms, ece, brier, reliability [{count, low, high, mean_confidence, observed}],
+                    risk_coverage [{threshold, accepted, right, precision, coverage, answerable_coverage}]}];
+                    route_mix {STAGE: share, ..., declined: share}; cost {spent, frontier {stage, model, price_in,
+                    price_out, typical_cost} or null, all_frontier, saved, frontier_calls, frontier_mean_cost, note};
+                    targets [{name, value, goal, met}]. A precision is null when nothing was accepted (and its
+                    target is then not met).
                     """),
         CommandSpec(path: ["calibrate"], arguments: "FILE.jsonl...", summary: "learn each answering stage's confidence from labelled questions",
                     positionals: 0, variadic: true,

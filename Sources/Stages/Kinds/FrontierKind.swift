@@ -57,6 +57,11 @@ public protocol PricedStage: Stage {
     /// Dollars one typical question costs at the declared prices (prompt with the stage's
     /// passages, a short answer).
     var typicalCost: Double { get }
+    /// The model name the stage sends requests for.
+    var model: String { get }
+    /// Declared dollars per million input and output tokens.
+    var pricePerMillionIn: Double { get }
+    var pricePerMillionOut: Double { get }
 }
 
 struct FrontierStage: PricedStage {
@@ -72,6 +77,10 @@ struct FrontierStage: PricedStage {
         // ~300 tokens per passage plus the question and instructions in; ~150 tokens out.
         client.settings.cost(tokensIn: passages * 300 + 150, tokensOut: 150)
     }
+
+    var model: String { client.settings.model }
+    var pricePerMillionIn: Double { client.settings.pricePerMillionIn }
+    var pricePerMillionOut: Double { client.settings.pricePerMillionOut }
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
         let question = try inputs.one("question", Ports.text)
