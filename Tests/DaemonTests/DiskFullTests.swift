@@ -8,7 +8,12 @@ import TestSupport
 import Wire
 
 @Suite(.serialized) struct DiskFullTests {
-    @Test func fileSizeLimitDuringIngestIsAClearErrorAndLosesNothing() throws {
+    /// Under ThreadSanitizer (scripts/test's second pass) a file-size limit of 600 KB stops the
+    /// instrumented nerved before it listens, so the test runs in the plain pass only.
+    static let plain = Identity.environment("NERVE_TSAN") == nil
+
+    @Test(.enabled(if: plain, "skipped under ThreadSanitizer: its runtime cannot start within a 600 KB file-size limit"))
+    func fileSizeLimitDuringIngestIsAClearErrorAndLosesNothing() throws {
         let dir = try Paths.temporaryDirectory("nerve-full")
         defer { FileSystem.removeTree(dir) }
         let docs = dir + "/docs"
