@@ -93,7 +93,7 @@ let package = Package(
         tests("Service", ["Service", "Stages", "Pipeline", "Index", "Corpus", "JSON", "Learn"]),
         tests("Daemon", ["Daemon", "Wire", "JSON", "Pipeline"]),
         tests("CLI", ["JSON", "Wire"]),
-        tests("Tools", ["Tools", "Learn"]),
+        tests("Tools", ["Tools", "Learn", "Stages"]),
         tests("MCP", ["MCP", "JSON", "Wire", "Posix"]),
         tests("Client", ["Client", "JSON", "Learn", "Posix", "Wire"]),
     ]

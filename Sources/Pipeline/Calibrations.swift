@@ -8,19 +8,22 @@ import Learn
 import Posix
 
 enum Calibrations {
-    /// The model files in `folder` for the answering stages `ids`: each present file parsed, every
-    /// problem a diagnostic against that file.
+    /// The model files in `folder` for the stages `ids`: `<id>.toml` (the confidence model) and
+    /// `<id>.selector.toml` (a candidate selector), each present file parsed, every problem a
+    /// diagnostic against that file.
     static func load(folder: String, ids: [String], _ d: inout Diagnostics) -> [String: LearnedModel] {
         var out: [String: LearnedModel] = [:]
         for id in ids {
-            let path = folder + "/" + id + ".toml"
-            guard FileSystem.exists(path) else { continue }
-            do {
-                out[id] = try LearnedModel.parse(bytes: try FileSystem.read(path, limit: ModelLimits.fileBytes + 1), file: path)
-            } catch let e as LearnError {
-                d.list.append(Diagnostic(.error, file: e.place?.file ?? path, at: e.place?.location, e.message))
-            } catch {
-                d.list.append(Diagnostic(.error, file: path, at: nil, "cannot read the stage's learned model: \(error)"))
+            for name in [id, id + ".selector"] {
+                let path = folder + "/" + name + ".toml"
+                guard FileSystem.exists(path) else { continue }
+                do {
+                    out[name] = try LearnedModel.parse(bytes: try FileSystem.read(path, limit: ModelLimits.fileBytes + 1), file: path)
+                } catch let e as LearnError {
+                    d.list.append(Diagnostic(.error, file: e.place?.file ?? path, at: e.place?.location, e.message))
+                } catch {
+                    d.list.append(Diagnostic(.error, file: path, at: nil, "cannot read the stage's learned model: \(error)"))
+                }
             }
         }
         return out

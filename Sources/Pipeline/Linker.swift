@@ -57,7 +57,7 @@ enum Linker {
 
         let stages = decls.enumerated().map { i, decl in
             StagePlan(id: decl.id, kind: decl.kind, parameters: decl.parameters, accept: decl.accept, socket: decl.socket,
-                      baseDirectory: base, calibration: decl.calibration, references: decl.refs.map(\.ref), wiring: wiring[i],
+                      baseDirectory: base, calibration: decl.calibration, selector: decl.selector, references: decl.refs.map(\.ref), wiring: wiring[i],
                       location: decl.location)
         }
         for plan in stages {

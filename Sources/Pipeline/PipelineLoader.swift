@@ -13,6 +13,7 @@ struct StageDecl {
     let accept: Double?
     let socket: String?
     let calibration: LearnedModel?
+    let selector: LearnedModel?
     let refs: [(ref: String, location: SourceLocation)]
     let location: SourceLocation
 }
@@ -205,6 +206,7 @@ public enum PipelineLoader {
         let given = t.entries.filter { !stageKeys.contains($0.key) }.map { (key: $0.key, keyLocation: Optional($0.keyLocation), raw: RawParameter($0.node)) }
         let params = ParameterTable.check(given, kind: kind, stageLocation: location, &d)
         return StageDecl(id: id, kind: kind, parameters: params, accept: accept, socket: socket, calibration: calibrations[id],
+                         selector: calibrations[id + ".selector"],
                          refs: refs, location: location)
     }
 

@@ -17,6 +17,7 @@ public enum PlanCodec {
         o["references"] = .array(plan.references.map { .string($0) })
         // The model file's own text: the worker parses it with the same reader as the loader.
         if let c = plan.calibration { o["calibration"] = .string(c.render()) }
+        if let s = plan.selector { o["selector"] = .string(s.render()) }
         return .object(o)
     }
 
@@ -47,19 +48,21 @@ public enum PlanCodec {
         } else if kind.role == .answering {
             d.error(nil, "answering stage '\(id)' needs an 'accept' threshold")
         }
-        var calibration: LearnedModel?
-        if let c = o["calibration"] {
-            if let text = c.stringValue {
-                do { calibration = try LearnedModel.parse(bytes: Array(text.utf8), file: "stage.run calibration") } catch {
-                    d.error(nil, "calibration: \(error)")
-                }
-            } else {
-                d.error(nil, "'calibration' must be a learned model file's text, found \(c.typeName)")
+        func model(_ key: String) -> LearnedModel? {
+            guard let c = o[key] else { return nil }
+            guard let text = c.stringValue else {
+                d.error(nil, "'\(key)' must be a learned model file's text, found \(c.typeName)")
+                return nil
+            }
+            do { return try LearnedModel.parse(bytes: Array(text.utf8), file: "stage.run " + key) } catch {
+                d.error(nil, "\(key): \(error)")
+                return nil
             }
         }
+        let calibration = model("calibration"), selector = model("selector")
         let references = (o["references"]?.arrayValue ?? []).compactMap(\.stringValue)
         let plan = StagePlan(id: id, kind: kind, parameters: parameters, accept: accept, baseDirectory: o["base"]?.stringValue ?? ".",
-                             calibration: calibration, references: references)
+                             calibration: calibration, selector: selector, references: references)
         if !d.hasErrors { for problem in PlanCheck.problems(plan) { d.error(nil, problem) } }
         if d.hasErrors { throw PipelineError.invalid(diagnostics: d.list) }
         return plan
@@ -90,6 +93,15 @@ enum PlanCheck {
             } else {
                 out.append("stage '\(plan.id)' (\(plan.kind.name)) computes no calibrated confidence, but the calibration folder has a model for it")
             }
+        }
+        switch (plan.kind.selectorFeatures, plan.selector) {
+        case let (wanted?, s?) where s.features != wanted:
+            out.append("stage '\(plan.id)': the selector's features \(s.features) are not the ones '\(plan.kind.name)' computes \(wanted); re-run `nerve calibrate`")
+        case (_?, nil) where plan.calibration != nil:
+            out.append("stage '\(plan.id)' has a confidence model but no \(plan.id).selector.toml to choose its candidates with; re-run `nerve calibrate`")
+        case (nil, _?):
+            out.append("stage '\(plan.id)' (\(plan.kind.name)) does not choose among candidates, but the calibration folder has a selector for it")
+        default: break
         }
         return out
     }

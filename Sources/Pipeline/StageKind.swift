@@ -35,6 +35,9 @@ public struct StageKindInfo: Sendable {
     /// The feature names the kind's confidence is computed from, when it is calibrated; a
     /// calibration file must name exactly these.
     public let features: [String]?
+    /// For kinds that choose among candidates with a learned selector: the candidates' feature
+    /// names, which the stage's `<id>.selector.toml` must name exactly.
+    public let selectorFeatures: [String]?
 }
 
 /// A registered kind: its declaration and how to bind it to resources of type `Resources`.
@@ -43,12 +46,13 @@ public struct StageKind<Resources>: Sendable {
     public let bind: @Sendable (StagePlan, Resources) throws -> any Stage
 
     public init(name: String, summary: String, pipelines: Set<String>, role: StageRole, parameters: [ParameterSpec] = [],
-                inputs: [InputSpec] = [], outputs: [OutputSpec] = [], features: [String]? = nil,
+                inputs: [InputSpec] = [], outputs: [OutputSpec] = [], features: [String]? = nil, selectorFeatures: [String]? = nil,
                 check: @escaping @Sendable (StagePlan) -> [String] = { _ in [] },
                 worker: (@Sendable (StagePlan) -> [String])? = nil,
                 bind: @escaping @Sendable (StagePlan, Resources) throws -> any Stage) {
         info = StageKindInfo(name: name, summary: summary, pipelines: pipelines, role: role, parameters: parameters,
-                             inputs: inputs, outputs: outputs, check: check, worker: worker, features: features)
+                             inputs: inputs, outputs: outputs, check: check, worker: worker, features: features,
+                             selectorFeatures: selectorFeatures)
         self.bind = bind
     }
 

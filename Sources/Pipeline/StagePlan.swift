@@ -19,6 +19,9 @@ public struct StagePlan: Sendable {
     /// The learned model that turns this stage's evidence into a calibrated probability, if the
     /// pipeline's calibration folder has one for it.
     public let calibration: LearnedModel?
+    /// The learned selector that ranks the stage's candidates (`<id>.selector.toml`), for kinds
+    /// that choose among candidates.
+    public let selector: LearnedModel?
     /// The stage's `in = [...]` references, in order (for parameters that pair with them).
     public let references: [String]
     /// For each declared input name, the (stage index, output name) pairs feeding it, in `in`
@@ -28,7 +31,7 @@ public struct StagePlan: Sendable {
     public let location: SourceLocation?
 
     public init(id: String, kind: StageKindInfo, parameters: [String: ParameterValue], accept: Double? = nil, socket: String? = nil,
-                baseDirectory: String = ".", calibration: LearnedModel? = nil, references: [String] = [],
+                baseDirectory: String = ".", calibration: LearnedModel? = nil, selector: LearnedModel? = nil, references: [String] = [],
                 wiring: [String: [(stage: Int, output: String)]] = [:], location: SourceLocation? = nil) {
         self.id = id
         self.kind = kind
@@ -37,6 +40,7 @@ public struct StagePlan: Sendable {
         self.socket = socket
         self.baseDirectory = baseDirectory
         self.calibration = calibration
+        self.selector = selector
         self.references = references
         self.wiring = wiring
         self.location = location

@@ -99,7 +99,7 @@ extension Engine {
                     s["answer"] = .string(a.text)
                     s["citations"] = .array(a.citations.map { $0.json() })
                     if !a.candidates.isEmpty {
-                        let names = a.features.map(\.name)
+                        let names = a.candidateFeatureNames
                         s["candidates"] = .array(a.candidates.map { c in
                             .object(JSONObject([("text", .string(c.text)), ("score", .double(c.score)), ("citation", c.citation.json()),
                                                 ("features", .object(JSONObject(zip(names, c.features).map { ($0, .double($1)) })))]))

@@ -99,7 +99,7 @@ public struct ChunkSet: Sendable {
 }
 
 /// A candidate answer as `explain` reports it: its text, score, citation and features (in the
-/// order of the answer's feature names).
+/// order of the answer's `candidateFeatureNames`).
 public struct AnswerCandidateReport: Sendable, Equatable {
     public var text: String
     public var score: Double
@@ -152,6 +152,8 @@ public struct Answer: ConfidenceCarrying, Sendable {
     /// Every candidate the stage weighed, for `explain` and for fitting its selector (empty for
     /// stages that do not choose among candidates).
     public var candidates: [AnswerCandidateReport] = []
+    /// The names of the candidates' features, in order.
+    public var candidateFeatureNames: [String] = []
 
     public init(text: String, confidence: Double, citations: [Citation], passages: [Passage]) {
         self.text = text

@@ -86,13 +86,16 @@ extension Tools {
                           + targets.map { "\($0)" }.joined(separator: ","),
                           "Questions: \(questions.count) (\(questions.filter { !$0.unanswerable }.count) answerable); fitted by Sources/Tools/Fitting.swift"]
         for (stage, rows) in records {
-            let kind = rows.contains { !$0.candidates.isEmpty } ? "selector" : "scorer"
-            let fit = kind == "selector" ? try Fitting.selector(stage: stage, rows, questions: questions, targets: targets, provenance: provenance)
-                                         : try Fitting.scorer(stage: stage, rows, questions: questions, targets: targets, provenance: provenance)
-            Console.output(fit.report)
-            let path = out + "/" + stage + ".toml"
-            do { try FileSystem.writeAtomically(path, Array(fit.model.render().utf8)) } catch { throw ClientError.file(path: path, reason: "\(error)") }
-            Console.output("wrote \(path)\n\n")
+            let fits = rows.contains { !$0.candidates.isEmpty }
+                ? try Fitting.extractive(stage: stage, rows, questions: questions, targets: targets, provenance: provenance)
+                : [(stage + ".toml", try Fitting.scorer(stage: stage, rows, questions: questions, targets: targets, provenance: provenance))]
+            for (file, fit) in fits {
+                Console.output(fit.report)
+                let path = out + "/" + file
+                do { try FileSystem.writeAtomically(path, Array(fit.model.render().utf8)) } catch { throw ClientError.file(path: path, reason: "\(error)") }
+                Console.output("wrote \(path)\n")
+            }
+            Console.output("\n")
         }
         return 0
     }

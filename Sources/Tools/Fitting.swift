@@ -1,12 +1,14 @@
-// The fits behind `nerve calibrate`, each measured on data it did not see. A *selector* (for a
-// stage that chooses among candidates) is boosted trees over every candidate, labelled right or
-// not; its calibrator maps the margin of each question's chosen candidate to P(right), fitted on
-// margins from models that never saw that question's document (grouped folds). A *scorer* (for a
-// stage with one answer) is a logistic regression on the answer's features, calibrated the same
-// way. Thresholds for each target precision come from the held-out calibrated probabilities.
+// The fits behind `nerve calibrate`, each measured on data it did not see. A stage that chooses
+// among candidates gets a *selector* — boosted trees over every candidate, labelled right or not —
+// and a *verifier* of its choice: a model of how clearly the chosen candidate stands out
+// (AnswerVerifier), fitted on choices made by selectors that never saw that question's document
+// (grouped folds), then calibrated the same way. A stage with one answer gets a *scorer*: a
+// logistic regression on its features, calibrated. Thresholds for each target precision come
+// from held-out calibrated probabilities.
 import JSON
 import Learn
 import Random
+import Stages
 
 public struct FitResult {
     public let model: LearnedModel
@@ -17,6 +19,7 @@ public enum Fitting {
     static let folds = 5
     static let seed: UInt64 = 0x4E45_5256_4543_414C
     static let trees = GradientBoostedTrees.Options(trees: 150, maxDepth: 3, learningRate: 0.1, minSamplesLeaf: 20)
+    static let verifierTrees = GradientBoostedTrees.Options(trees: 100, maxDepth: 2, learningRate: 0.1, minSamplesLeaf: 15)
 
     /// Feature vectors in `names` order (a missing feature is 0).
     static func matrix(_ rows: [[(String, Double)]], names: [String]) throws -> FeatureMatrix {
@@ -26,11 +29,11 @@ public enum Fitting {
         })
     }
 
-    public static func selector(stage: String, _ records: [StageRecord], questions: [TrainingQuestion], targets: [Double],
-                         provenance: [String]) throws -> FitResult {
-        guard let names = records.first(where: { !$0.candidates.isEmpty })?.candidates.first?.features.map(\.0) else {
-            throw LearnError.emptyData
-        }
+    /// A choosing stage's two models: the selector over candidates (`<stage>.selector.toml`) and
+    /// the verifier of its choice with calibrator and thresholds (`<stage>.toml`).
+    public static func extractive(stage: String, _ records: [StageRecord], questions: [TrainingQuestion], targets: [Double],
+                                  provenance: [String]) throws -> [(file: String, fit: FitResult)] {
+        let names = AnswerCandidates.featureNames
         // Candidate rows, grouped by the document of their question.
         var rows: [[(String, Double)]] = [], labels: [Bool] = [], owner: [Int] = [], groups: [String] = []
         for (k, r) in records.enumerated() {
@@ -42,32 +45,55 @@ public enum Fitting {
             }
         }
         let x = try matrix(rows, names: names)
+        let weights = balanced(labels, owner)
         var rng = SplitMix64(seed: seed)
         let kfold = try GroupedKFold(groups: groups, folds: folds, using: &rng)
-        let fit = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
+        let fitTrees = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
             .trees(try GradientBoostedTrees.fit(x, labels: y, weights: w, options: trees))
         }
-        let oof = try kfold.outOfFoldMargins(x, labels: labels, fit: fit)
-        // Each question's choice under the held-out selector, and whether it was right.
-        var best: [Int: Int] = [:]
-        for i in rows.indices where best[owner[i]].map({ oof[i] > oof[$0] }) ?? true { best[owner[i]] = i }
-        let chosen = records.indices.filter { best[$0] != nil }
-        let margins = chosen.map { oof[best[$0] ?? 0] }
-        let right = chosen.map { labels[best[$0] ?? 0] }
+        let oof = try kfold.outOfFoldMargins(x, labels: labels, weights: weights, fit: fitTrees)
+
+        // The verifier's rows: each question's choice under the held-out selector.
+        var byQuestion: [Int: [Int]] = [:]
+        for i in rows.indices { byQuestion[owner[i], default: []].append(i) }
+        let asked = records.indices.filter { byQuestion[$0] != nil }
+        var vrows: [[Double]] = [], vlabels: [Bool] = [], vgroups: [String] = []
+        for k in asked {
+            let mine = byQuestion[k] ?? []
+            let (chosen, evidence) = AnswerVerifier.verify(features: mine.map { i in Array(x.row(i)) }, margins: mine.map { oof[$0] })
+            vrows.append(evidence)
+            vlabels.append(labels[mine[chosen]])
+            vgroups.append(questions[records[k].question].group)
+        }
+        let vx = try FeatureMatrix(rows: vrows)
         var rng2 = SplitMix64(seed: seed)
-        let questionFolds = try GroupedKFold(groups: chosen.map { questions[records[$0].question].group }, folds: folds, using: &rng2)
-        let choice = try Calibrator.choose(scores: margins, labels: right, folds: questionFolds)
-        let final = try fit(x, labels, nil)
-        let reachable = records.indices.filter { k in records[k].candidates.contains(where: \.right) }.count
-        let answerable = Set(records.map(\.question)).filter { !questions[$0].unanswerable }.count
-        let model = LearnedModel(name: stage, features: names, model: final, calibrator: choice.calibrator,
-                                 thresholds: thresholds(choice.heldOut, right, targets: targets), provenance: provenance)
-        var report = "stage \(stage): selector over \(rows.count) candidates of \(records.count) questions (\(answerable) answerable; "
+        let vfold = try GroupedKFold(groups: vgroups, folds: folds, using: &rng2)
+        let fitLogistic = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
+            .logistic(try LogisticRegression.fit(x, labels: y, weights: w, options: .init(l2: 1e-2)))
+        }
+        let fitSmallTrees = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
+            .trees(try GradientBoostedTrees.fit(x, labels: y, weights: w, options: verifierTrees))
+        }
+        // The verifier's form is chosen by held-out log loss, like the calibrator's.
+        let logisticOOF = try vfold.outOfFoldMargins(vx, labels: vlabels, fit: fitLogistic)
+        let treesOOF = try vfold.outOfFoldMargins(vx, labels: vlabels, fit: fitSmallTrees)
+        let lossLogistic = Metrics.logLoss(logisticOOF.map(logistic), vlabels), lossTrees = Metrics.logLoss(treesOOF.map(logistic), vlabels)
+        let useTrees = lossTrees < lossLogistic
+        let choice = try Calibrator.choose(scores: useTrees ? treesOOF : logisticOOF, labels: vlabels, folds: vfold)
+
+        let selector = LearnedModel(name: stage + " selector", features: names, model: try fitTrees(x, labels, weights), provenance: provenance)
+        let verifier = LearnedModel(name: stage, features: AnswerVerifier.featureNames,
+                                    model: try (useTrees ? fitSmallTrees : fitLogistic)(vx, vlabels, nil), calibrator: choice.calibrator,
+                                    thresholds: thresholds(choice.heldOut, vlabels, targets: targets), provenance: provenance)
+        let reachable = asked.filter { k in records[k].candidates.contains(where: \.right) }.count
+        let answerable = asked.filter { !questions[records[$0].question].unanswerable }.count
+        var report = "stage \(stage): selector over \(rows.count) candidates of \(asked.count) questions (\(answerable) answerable; "
         report += "\(reachable) with a right candidate among those shown)\n"
-        report += "  held-out choice right: \(right.filter { $0 }.count) of \(records.count); "
-        report += summary(choice, right)
-        report += table(choice.heldOut, right, answerable: answerable, thresholds: model.thresholds)
-        return FitResult(model: model, report: report)
+        report += "  held-out choice right: \(vlabels.filter { $0 }.count) of \(asked.count); verifier "
+        report += (useTrees ? "trees" : "logistic") + " (held-out log loss logistic \(Decimals.fixed(lossLogistic, places: 4)), trees "
+        report += "\(Decimals.fixed(lossTrees, places: 4)))\n  " + summary(choice, vlabels)
+        report += table(choice.heldOut, vlabels, answerable: answerable, thresholds: verifier.thresholds)
+        return [(stage + ".selector.toml", FitResult(model: selector, report: "")), (stage + ".toml", FitResult(model: verifier, report: report))]
     }
 
     public static func scorer(stage: String, _ records: [StageRecord], questions: [TrainingQuestion], targets: [Double],
@@ -90,6 +116,19 @@ public enum Fitting {
         report += summary(choice, labels)
         report += table(choice.heldOut, labels, answerable: answerable, thresholds: model.thresholds)
         return FitResult(model: model, report: report)
+    }
+
+    /// Row weights that give every question the same say in the selector: its right candidates
+    /// share half of its weight and its wrong ones the other half (all of it when none is right),
+    /// so a question with forty candidates does not outweigh one with four.
+    static func balanced(_ labels: [Bool], _ owner: [Int]) -> [Double] {
+        var right: [Int: Int] = [:], wrong: [Int: Int] = [:]
+        for (i, q) in owner.enumerated() { if labels[i] { right[q, default: 0] += 1 } else { wrong[q, default: 0] += 1 } }
+        return owner.indices.map { i in
+            let q = owner[i], r = right[q] ?? 0, w = wrong[q] ?? 0
+            if labels[i] { return 0.5 / Double(r) }
+            return (r > 0 ? 0.5 : 1) / Double(max(w, 1))
+        }
     }
 
     static func thresholds(_ p: [Double], _ right: [Bool], targets: [Double]) -> [Threshold] {

@@ -71,23 +71,30 @@ struct FlatStatistics: TermStatistics {
         #expect(feature(right, "passage_rank") == 1 && feature(wrong, "passage_rank") == 0.5)
     }
 
-    /// A logistic model that only looks at `type_match` picks the sentence holding the asked-for
-    /// value, and its Platt calibrator turns that margin into the confidence.
-    @Test func aLearnedSelectorChoosesAndCalibrates() throws {
-        let names = AnswerCandidates.featureNames
+    /// A linear model with one weight, on feature `name` of `names`.
+    static func oneWeight(_ names: [String], _ name: String, _ w: Double, bias: Double, calibrator: Calibrator? = nil) -> LearnedModel {
         var weights = [Double](repeating: 0, count: names.count)
-        weights[names.firstIndex(of: "type_match") ?? 0] = 4
-        let model = LearnedModel(name: "answer.extract", features: names,
-                                 model: .logistic(LogisticRegression(mean: .init(repeating: 0, count: names.count),
-                                                                     sd: .init(repeating: 1, count: names.count), weights: weights, bias: -2)),
-                                 calibrator: .platt(a: 1, b: 0))
-        let a = try ExtractiveAnswerer(options: ExtractiveOptions(passages: 5, maxSentences: 1, model: model))
+        weights[names.firstIndex(of: name) ?? 0] = w
+        return LearnedModel(name: "m", features: names,
+                            model: .logistic(LogisticRegression(mean: .init(repeating: 0, count: names.count),
+                                                                sd: .init(repeating: 1, count: names.count), weights: weights, bias: bias)),
+                            calibrator: calibrator)
+    }
+
+    /// A selector that only looks at `type_match` picks the sentence holding the asked-for value;
+    /// the verifier (here: only the selector's margin) and its Platt calibrator give the confidence.
+    @Test func aLearnedSelectorChoosesAndTheVerifierCalibrates() throws {
+        let selector = Self.oneWeight(AnswerCandidates.featureNames, "type_match", 4, bias: -2)
+        let verifier = Self.oneWeight(AnswerVerifier.featureNames, "margin", 0.5, bias: 0, calibrator: .platt(a: 1, b: 0))
+        let a = try ExtractiveAnswerer(options: ExtractiveOptions(passages: 5, maxSentences: 1, selector: selector, verifier: verifier))
             .answer(question: "How many weeks of paid parental leave do employees get?", hits: Self.hits, stats: FlatStatistics())
         #expect(a.text == "Employees get 12 weeks of paid parental leave.")
-        #expect(abs(a.confidence - logistic(2)) < 1e-12)
+        #expect(abs(a.confidence - logistic(0.5 * 2)) < 1e-12)
         #expect(a.citations.first?.path == "/docs/1.md")
         #expect(a.candidates.count == 3 && a.candidates.map(\.score).max() == 2)
-        #expect(a.features.map(\.name) == names)
+        #expect(a.features.map(\.name) == AnswerVerifier.featureNames)
+        #expect(a.features.first { $0.name == "gap" }?.value == 4, "the chosen margin 2 stands 4 above the others' -2")
+        #expect(a.candidateFeatureNames == AnswerCandidates.featureNames)
     }
 
     @Test func noEvidenceMeansNoConfidence() throws {

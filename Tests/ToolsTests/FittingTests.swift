@@ -1,14 +1,16 @@
 // The fits behind `nerve calibrate`, on synthetic questions whose right candidate is known: the
-// selector learns to pick it, its calibrator is honest on held-out documents (ECE), the file it
-// writes is the same byte for byte when fitted again, and a scorer fits one-answer stages.
+// selector learns to pick it, the verifier's calibrated confidence is honest on held-out documents
+// (ECE), the files are the same byte for byte when fitted again, and a scorer fits one-answer
+// stages.
 import Learn
+import Stages
 import Testing
 import TestSupport
 import Tools
 
 @Suite struct FittingTests {
     /// `n` questions in `n / 4` documents; each has 6 candidates, one right for answerable ones,
-    /// whose feature `a` is higher on average (and `b` is noise).
+    /// whose `coverage` is higher on average (and `dense_score` is noise; the rest are 0).
     static func data(_ n: Int, seed: UInt64) -> ([TrainingQuestion], [StageRecord]) {
         var rng = SeededRandom(seed: seed)
         var questions: [TrainingQuestion] = [], records: [StageRecord] = []
@@ -19,7 +21,7 @@ import Tools
             let rightIndex = answerable ? rng.next(below: 6) : -1
             let candidates = (0..<6).map { k -> (features: [(String, Double)], right: Bool) in
                 let a = (k == rightIndex ? 1.5 : 0) + rng.unit() * 1.6
-                return ([("a", a), ("b", rng.unit())], k == rightIndex)
+                return ([("coverage", a), ("dense_score", rng.unit()), ("passage_rank", 1 / Double(1 + k))], k == rightIndex)
             }
             records.append(StageRecord(question: q, confidence: 0, features: candidates[0].features, right: false, candidates: candidates))
         }
@@ -28,9 +30,12 @@ import Tools
 
     @Test func theSelectorPicksAndIsCalibrated() throws {
         let (questions, records) = Self.data(600, seed: 7)
-        let fit = try Fitting.selector(stage: "extract", records, questions: questions, targets: [0.9, 0.95], provenance: ["test"])
+        let fits = try Fitting.extractive(stage: "extract", records, questions: questions, targets: [0.9, 0.95], provenance: ["test"])
+        #expect(fits.map(\.file) == ["extract.selector.toml", "extract.toml"])
+        let selector = fits[0].fit.model, fit = fits[1].fit
         print(fit.report)
-        #expect(fit.model.features == ["a", "b"])
+        #expect(selector.features == AnswerCandidates.featureNames && selector.calibrator == nil)
+        #expect(fit.model.features == AnswerVerifier.featureNames)
         #expect(fit.model.calibrator != nil)
         #expect(fit.model.thresholds.map(\.targetPrecision) == [0.9, 0.95])
         // The held-out choice is right far more often than a random pick (1 in 6 of 80%).
@@ -45,10 +50,12 @@ import Tools
 
     @Test func refittingReproducesTheFileByteForByte() throws {
         let (questions, records) = Self.data(200, seed: 11)
-        let a = try Fitting.selector(stage: "extract", records, questions: questions, targets: [0.95], provenance: ["test"])
-        let b = try Fitting.selector(stage: "extract", records, questions: questions, targets: [0.95], provenance: ["test"])
-        #expect(a.model.render() == b.model.render())
-        #expect(try LearnedModel.parse(bytes: Array(a.model.render().utf8), file: "x") == a.model)
+        let a = try Fitting.extractive(stage: "extract", records, questions: questions, targets: [0.95], provenance: ["test"])
+        let b = try Fitting.extractive(stage: "extract", records, questions: questions, targets: [0.95], provenance: ["test"])
+        for (x, y) in zip(a, b) {
+            #expect(x.fit.model.render() == y.fit.model.render(), "\(x.file)")
+            #expect(try LearnedModel.parse(bytes: Array(x.fit.model.render().utf8), file: "x") == x.fit.model)
+        }
     }
 
     @Test func theScorerFitsOneAnswerStages() throws {

@@ -31,14 +31,39 @@ extension IndexReader: TermStatistics {}
 public enum AnswerCandidates {
     public static let featureNames: [String] = [
         "q_terms", "qt_money", "qt_percent", "qt_duration", "qt_quantity", "qt_date", "qt_person", "qt_place", "qt_url", "qt_email",
-        "qt_other", "hits_margin", "passage_rank", "passage_score", "passage_coverage", "heading_coverage", "coverage",
-        "context_coverage", "term_recall", "phrase_match", "bigram_match", "novel_share", "sentence_terms", "sentence_position",
-        "type_match", "has_number", "unit_match", "coverage_gap", "coverage_rank", "agreement", "joined",
+        "qt_other", "hits_margin", "passage_rank", "passage_score", "passage_coverage", "heading_coverage", "dense_score",
+        "lexical_score", "coverage", "context_coverage", "prev_coverage", "term_recall", "phrase_match", "bigram_match",
+        "novel_share", "sentence_terms", "sentence_position", "type_match", "has_number", "unit_match", "value_in_question",
+        "focus_distance", "coverage_gap", "coverage_rank", "agreement", "joined",
     ]
+
+    /// Question and sentence terms: the index's stemmed terms, with number words and ordinals
+    /// written as digits ("third" and "3", "thirty days" and "30 days" then match).
+    static func terms(_ text: String) -> [String] {
+        Analyzer.tokens(text).compactMap { t in
+            if let n = numberWords[t] { return n }
+            return Analyzer.stopwords.contains(t) ? nil : PorterStemmer.stem(t)
+        }
+    }
+
+    static let numberWords: [String: String] = {
+        let cardinals = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+                         "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+        let ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+                        "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+                        "twentieth"]
+        var m: [String: String] = [:]
+        for (i, w) in cardinals.enumerated() { m[w] = String(i + 1) }
+        // "first" and "second" have other meanings too often ("first day", "a second opinion").
+        for (i, w) in ordinals.enumerated() where i >= 2 { m[w] = String(i + 1) }
+        for (w, n) in [("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70), ("eighty", 80), ("ninety", 90),
+                       ("hundred", 100)] { m[w] = String(n) }
+        return m
+    }()
 
     /// Every candidate from the first `passages` hits, in passage then sentence order.
     public static func make(question: String, hits: [Hit], stats: TermStatistics, passages: Int, maxSentences: Int) throws -> [AnswerCandidate] {
-        let qSequence = Analyzer.terms(question)
+        let qSequence = terms(question)
         let qTerms = Array(Set(qSequence))
         guard !hits.isEmpty, !qTerms.isEmpty else { return [] }
         let n = max(try stats.chunkCount(), 1)
@@ -56,6 +81,8 @@ public enum AnswerCandidates {
         let unit = QuantityUnit.of(question)
         let top = hits[0].score
         let margin = hits.count > 1 && top > 0 ? max(0, (top - hits[1].score) / top) : 1
+        let topLexical = hits.prefix(passages).compactMap { $0.signals["lexical"] }.max() ?? 0
+        let qTokens = Set(Analyzer.tokens(question))
         var typeOneHot = [Double](repeating: 0, count: AnswerType.allCases.count)
         typeOneHot[asked.rawValue] = 1
         let questionPart = [log1p(Double(qTerms.count))] + typeOneHot + [margin]
@@ -64,11 +91,13 @@ public enum AnswerCandidates {
         var numbersByHit: [Set<String>] = []
         for (h, hit) in hits.prefix(passages).enumerated() {
             let sentences = SentenceSplitter.split(hit.text)
-            let sequences = sentences.map(Analyzer.terms)
+            let sequences = sentences.map(terms)
             let termSets = sequences.map(Set.init)
-            let headingTerms = Set(Analyzer.terms(hit.headingPath + " " + (hit.documents.first?.title ?? "")))
+            let headingTerms = Set(terms(hit.headingPath + " " + (hit.documents.first?.title ?? "")))
             let passageTerms = termSets.reduce(headingTerms) { $0.union($1) }
-            let passagePart = [1 / Double(1 + h), top > 0 ? hit.score / top : 0, weighted(passageTerms), weighted(headingTerms)]
+            let lexical = topLexical > 0 ? (hit.signals["lexical"] ?? 0) / topLexical : 0
+            let passagePart = [1 / Double(1 + h), top > 0 ? hit.score / top : 0, weighted(passageTerms), weighted(headingTerms),
+                               hit.signals["dense"] ?? 0, lexical]
             var numbers = Set<String>()
             for (k, s) in sentences.enumerated() {
                 var text = s
@@ -89,7 +118,10 @@ public enum AnswerCandidates {
                 if k + 1 < termSets.count { context.formUnion(termSets[k + 1]) }
                 let tokens = Analyzer.tokens(text)
                 let values = AnswerType.values(in: text)
-                for t in tokens where t.first?.isNumber == true { numbers.insert(t) }
+                let valueTokens = tokens.filter { $0.first?.isNumber == true }
+                numbers.formUnion(valueTokens)
+                let previous = k > 0 ? weighted(termSets[k - 1].union(headingTerms)) : weighted(headingTerms)
+                let inQuestion: Double = !valueTokens.isEmpty && valueTokens.allSatisfy(qTokens.contains) ? 1 : 0
                 let bigrams = Set(zip(sequence, sequence.dropFirst()).map { $0.0 + " " + $0.1 })
                 let content = own.filter { !qSet.contains($0) }
                 let recall = Double(qTerms.filter(own.contains).count) / Double(qTerms.count)
@@ -97,9 +129,9 @@ public enum AnswerCandidates {
                 let novel = own.isEmpty ? 0 : Double(content.count) / Double(own.count)
                 let typeMatch: Double = asked == .other || asked.isIn(values) ? 1 : 0
                 let hasNumber: Double = AnswerType.quantity.isIn(values) ? 1 : 0
-                var sentencePart: [Double] = [weighted(own), weighted(context), recall, longestOrderedRun(qSequence, in: sequence)]
+                var sentencePart: [Double] = [weighted(own), weighted(context), previous, recall, longestOrderedRun(qSequence, in: sequence)]
                 sentencePart += [bigramShare, novel, log1p(Double(own.count)), 1 / Double(1 + k)]
-                sentencePart += [typeMatch, hasNumber, unit?.matches(tokens) ?? 0]
+                sentencePart += [typeMatch, hasNumber, unit?.matches(tokens) ?? 0, inQuestion, focusDistance(tokens, question: qTokens)]
                 // coverage_gap, coverage_rank, agreement: filled in below, across candidates; then joined.
                 sentencePart += [0, 0, 0, joined]
                 let features = questionPart + passagePart + sentencePart
@@ -136,6 +168,23 @@ public enum AnswerCandidates {
             let agreeing = numbersByHit.enumerated().filter { $0.offset != c[i].hit && !$0.element.isDisjoint(with: mine) }.count
             c[i].features[agree] = Double(agreeing) / Double(others)
         }
+    }
+
+    /// 1 / (1 + the fewest words between a question word and a number in the sentence): a value
+    /// right beside what the question asks about is more likely its answer. 0 without either.
+    static func focusDistance(_ tokens: [String], question: Set<String>) -> Double {
+        var lastFocus: Int?, lastValue: Int?
+        var best = Int.max
+        for (i, t) in tokens.enumerated() {
+            if t.first?.isNumber == true {
+                if let f = lastFocus { best = min(best, i - f) }
+                lastValue = i
+            } else if question.contains(t), !Analyzer.stopwords.contains(t) {
+                if let v = lastValue { best = min(best, i - v) }
+                lastFocus = i
+            }
+        }
+        return best == Int.max ? 0 : 1 / Double(best)
     }
 
     /// The longest run of question terms appearing consecutively, in order, in the sentence, as a

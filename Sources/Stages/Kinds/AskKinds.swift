@@ -32,11 +32,11 @@ enum AskKinds {
             ],
             inputs: [InputSpec("question", Ports.text), InputSpec("hits", Ports.hits)],
             outputs: [OutputSpec("answer", Ports.answer)],
-            features: AnswerCandidates.featureNames,
+            features: AnswerVerifier.featureNames, selectorFeatures: AnswerCandidates.featureNames,
             bind: { plan, _ in
                 ExtractStage(id: plan.id, options: ExtractiveOptions(
                     passages: plan.int("passages"), maxSentences: plan.int("max_sentences"),
-                    showPassages: plan.int("show_passages"), model: plan.calibration))
+                    showPassages: plan.int("show_passages"), selector: plan.selector, verifier: plan.calibration))
             }))
     }
 }
