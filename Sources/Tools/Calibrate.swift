@@ -79,12 +79,22 @@ extension Tools {
         guard !questions.isEmpty else {
             throw ClientError.usage(message: "no questions to calibrate on (give question files, or --records FILE)", command: "calibrate")
         }
+        if let only = inv.options["only"] {
+            let wanted = Set(only.split(separator: ",").map(String.init))
+            records = records.filter { wanted.contains($0.0) }
+            guard !records.isEmpty else { throw ClientError.usage(message: "--only \(only): no such answering stage in the records", command: "calibrate") }
+        }
         let out = inv.options["out"] ?? "pipelines/calibration"
         do { try FileSystem.makeDirectories(out) } catch { throw ClientError.file(path: out, reason: "\(error)") }
         let sources = inv.positionals + (inv.options["records"].map { ["--records", $0] } ?? [])
         let provenance = ["Written by: nerve calibrate " + sources.joined(separator: " ") + " --precision "
                           + targets.map { "\($0)" }.joined(separator: ","),
                           "Questions: \(questions.count) (\(questions.filter { !$0.unanswerable }.count) answerable); fitted by Sources/Tools/Fitting.swift"]
+        var validation: (questions: [TrainingQuestion], records: [(String, [StageRecord])]) = ([], [])
+        for file in (inv.options["validate"] ?? "").split(separator: ",").map(String.init) where !file.isEmpty {
+            let (q, r) = try RecordFile.read(file)
+            RecordFile.append(q, r, to: &validation.questions, &validation.records)
+        }
         for (stage, rows) in records {
             let fits = rows.contains { !$0.candidates.isEmpty }
                 ? try Fitting.extractive(stage: stage, rows, questions: questions, targets: targets, provenance: provenance)
@@ -94,6 +104,10 @@ extension Tools {
                 let path = out + "/" + file
                 do { try FileSystem.writeAtomically(path, Array(fit.model.render().utf8)) } catch { throw ClientError.file(path: path, reason: "\(error)") }
                 Console.output("wrote \(path)\n")
+            }
+            if fits.count == 2, let held = validation.records.first(where: { $0.0 == stage })?.1 {
+                Console.output(try Fitting.validate(selector: fits[0].fit.model, verifier: fits[1].fit.model, held,
+                                                    questions: validation.questions, targets: targets))
             }
             Console.output("\n")
         }

@@ -118,6 +118,33 @@ public enum Fitting {
         return FitResult(model: model, report: report)
     }
 
+    /// How fitted extractive models do on records they were not fitted on: each question's choice
+    /// and calibrated confidence as the stage would serve them, against the judged candidates.
+    public static func validate(selector: LearnedModel, verifier: LearnedModel, _ records: [StageRecord], questions: [TrainingQuestion],
+                                targets: [Double]) throws -> String {
+        var p: [Double] = [], right: [Bool] = []
+        var answerable = 0
+        for r in records where !r.candidates.isEmpty {
+            let x = try matrix(r.candidates.map(\.features), names: selector.features)
+            let margins = try selector.model.margins(x)
+            let (chosen, evidence) = AnswerVerifier.verify(features: (0..<x.rows).map { Array(x.row($0)) }, margins: margins)
+            p.append(verifier.probability(margin: try verifier.model.margin(evidence)))
+            right.append(r.candidates[chosen].right)
+            if !questions[r.question].unanswerable { answerable += 1 }
+        }
+        var report = "validation on \(p.count) questions (\(answerable) answerable): choice right \(right.filter { $0 }.count); "
+        report += "ECE \(Decimals.fixed(Metrics.ece(p, right), places: 4)), AUC \(Decimals.fixed(Metrics.auc(p, right), places: 4))\n"
+        // The fitted thresholds applied as they are, then what thresholds these records would have needed.
+        for t in verifier.thresholds {
+            let accepted = zip(p, right).filter { $0.0 >= (t.accept ?? 1) }
+            let ok = accepted.filter(\.1).count
+            report += "  fitted accept for \(t.targetPrecision): \(accepted.count) accepted, \(ok) right (precision "
+            report += (accepted.isEmpty ? "–" : Decimals.fixed(Double(ok) / Double(accepted.count), places: 4))
+            report += ", coverage of answerable \(Decimals.fixed(Double(ok) / Double(max(answerable, 1)), places: 4)))\n"
+        }
+        return report + table(p, right, answerable: answerable, thresholds: [])
+    }
+
     /// Row weights that give every question the same say in the selector: its right candidates
     /// share half of its weight and its wrong ones the other half (all of it when none is right),
     /// so a question with forty candidates does not outweigh one with four.

@@ -85,6 +85,8 @@ enum Arguments {
                               ("--data-root", "DIR", "folder the questions' `files` are relative to (default ../shared/data)"),
                               ("--save-records", "FILE", "also save what was collected, to fit again later without asking"),
                               ("--records", "FILE[,FILE...]", "fit on saved records too (e.g. collected from another index)"),
+                              ("--validate", "FILE[,FILE...]", "report how the fitted models do on these saved records"),
+                              ("--only", "STAGE[,STAGE...]", "fit only these answering stages"),
                               ("--limit", "N", "only the first N questions")],
                     details: """
                     Asks every question (with explain) through the daemon, judges each answer and each candidate
