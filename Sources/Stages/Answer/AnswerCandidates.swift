@@ -18,6 +18,8 @@ public struct AnswerCandidate: Sendable {
     public var features: [Double]
     /// What the selector made of it (its margin, or its coverage without a model).
     public var score = 0.0
+    /// The numbers it states (as written), for cross-passage agreement.
+    var numbers: Set<String> = []
 }
 
 /// Document frequencies for IDF; the index reader provides them.
@@ -38,11 +40,20 @@ public enum AnswerCandidates {
     ]
 
     /// Question and sentence terms: the index's stemmed terms, with number words and ordinals
-    /// written as digits ("third" and "3", "thirty days" and "30 days" then match).
-    static func terms(_ text: String) -> [String] {
-        Analyzer.tokens(text).compactMap { t in
-            if let n = numberWords[t] { return n }
-            return Analyzer.stopwords.contains(t) ? nil : PorterStemmer.stem(t)
+    /// written as digits ("third" and "3", "thirty days" and "30 days" then match). Stems are
+    /// remembered for the question at hand: its passages repeat words a lot.
+    struct Terms {
+        private var stems: [String: String] = [:]
+
+        mutating func callAsFunction(_ text: String) -> [String] {
+            Analyzer.tokens(text).compactMap { t in
+                if let n = numberWords[t] { return n }
+                if Analyzer.stopwords.contains(t) { return nil }
+                if let s = stems[t] { return s }
+                let s = PorterStemmer.stem(t)
+                stems[t] = s
+                return s
+            }
         }
     }
 
@@ -63,6 +74,7 @@ public enum AnswerCandidates {
 
     /// Every candidate from the first `passages` hits, in passage then sentence order.
     public static func make(question: String, hits: [Hit], stats: TermStatistics, passages: Int, maxSentences: Int) throws -> [AnswerCandidate] {
+        var terms = Terms()
         let qSequence = terms(question)
         let qTerms = Array(Set(qSequence))
         guard !hits.isEmpty, !qTerms.isEmpty else { return [] }
@@ -91,7 +103,7 @@ public enum AnswerCandidates {
         var numbersByHit: [Set<String>] = []
         for (h, hit) in hits.prefix(passages).enumerated() {
             let sentences = SentenceSplitter.split(hit.text)
-            let sequences = sentences.map(terms)
+            let sequences = sentences.map { terms($0) }
             let termSets = sequences.map(Set.init)
             let headingTerms = Set(terms(hit.headingPath + " " + (hit.documents.first?.title ?? "")))
             let passageTerms = termSets.reduce(headingTerms) { $0.union($1) }
@@ -135,7 +147,7 @@ public enum AnswerCandidates {
                 // coverage_gap, coverage_rank, agreement: filled in below, across candidates; then joined.
                 sentencePart += [0, 0, 0, joined]
                 let features = questionPart + passagePart + sentencePart
-                out.append(AnswerCandidate(text: text, hit: h, sentence: k, features: features))
+                out.append(AnswerCandidate(text: text, hit: h, sentence: k, features: features, numbers: Set(valueTokens)))
             }
             numbersByHit.append(numbers)
         }
@@ -163,7 +175,7 @@ public enum AnswerCandidates {
         }
         let others = max(numbersByHit.count - 1, 1)
         for i in c.indices {
-            let mine = Set(Analyzer.tokens(c[i].text).filter { $0.first?.isNumber == true })
+            let mine = c[i].numbers
             guard !mine.isEmpty else { continue }
             let agreeing = numbersByHit.enumerated().filter { $0.offset != c[i].hit && !$0.element.isDisjoint(with: mine) }.count
             c[i].features[agree] = Double(agreeing) / Double(others)

@@ -78,24 +78,37 @@ public enum AnswerType: Int, Sendable, CaseIterable {
         return .other
     }
 
-    /// Which types of value `sentence` holds, as a bit set over `AnswerType.rawValue`.
+    /// Which types of value `sentence` holds, as a bit set over `AnswerType.rawValue`. One pass
+    /// over each word's characters: this runs for every candidate sentence of every question.
     public static func values(in sentence: String) -> UInt16 {
-        let raw = sentence.split(whereSeparator: \.isWhitespace).map(String.init)
+        let raw = sentence.split(whereSeparator: \.isWhitespace)
         let lower = raw.map { $0.lowercased().stripping(",.;:()[]\"'!?") }
         var set: UInt16 = 0
         func add(_ t: AnswerType) { set |= 1 << UInt16(t.rawValue) }
         var sawNumber = false
         for (k, w) in lower.enumerated() {
-            let isNumber = w.contains(where: \.isNumber) && w.allSatisfy { $0.isNumber || ",.$%/-:".contains($0) || $0.isLetter }
-                || QuestionType.isNumberWord(w)
-            if raw[k].contains("$") || raw[k].contains("€") || raw[k].contains("£") || w == "dollars" || w == "usd" { add(.money) }
-            if raw[k].contains("%") || w == "percent" || w == "percentage" { add(.percent) }
-            if raw[k].contains("@"), raw[k].contains(".") { add(.email) }
-            if w.hasPrefix("http") || w.hasPrefix("www.") || [".gov", ".com", ".org", ".io", ".net", ".edu"].contains(where: { w.hasSuffix($0) || w.contains($0 + "/") }) {
+            var digit = false, numeric = true, dollar = false, percent = false, at = false, dot = false, slashes = 0
+            for u in raw[k].unicodeScalars {
+                switch u {
+                case "0"..."9": digit = true
+                case "$", "€", "£": dollar = true
+                case "%": percent = true
+                case "@": at = true
+                case ".": dot = true
+                case "/": slashes += 1
+                case ",", "-", ":", "(", ")", ";", "!", "?", "\"", "'": break
+                default: if !u.properties.isAlphabetic { numeric = false }
+                }
+            }
+            let isNumber = digit && numeric || QuestionType.isNumberWord(w)
+            if dollar || w == "dollars" || w == "usd" { add(.money) }
+            if percent || w == "percent" || w == "percentage" { add(.percent) }
+            if at && dot { add(.email) }
+            if w.hasPrefix("http") || w.hasPrefix("www.") || webSuffixes.contains(where: { w.hasSuffix($0) || w.utf8.contains(subsequence: Array(($0 + "/").utf8)) }) {
                 add(.url)
             }
-            if months.contains(w) || weekdays.contains(w) || (w.count == 4 && Int(w).map { (1900...2100).contains($0) } == true)
-                || w.filter({ $0 == "/" }).count == 2 && w.first?.isNumber == true {
+            if months.contains(w) || weekdays.contains(w) || (w.utf8.count == 4 && Int(w).map { (1900...2100).contains($0) } == true)
+                || slashes == 2 && digit && w.first?.isNumber == true {
                 add(.date)
             }
             if isNumber {
@@ -107,15 +120,26 @@ public enum AnswerType: Int, Sendable, CaseIterable {
             }
             if k > 0, let f = raw[k].first, f.isUppercase, !isNumber { add(.person); add(.place) }
         }
-        if !sawNumber, lower.contains(where: { ["daily", "weekly", "monthly", "annually", "yearly", "quarterly"].contains($0) }) {
-            add(.duration)
-        }
+        if !sawNumber, lower.contains(where: periodicWords.contains) { add(.duration) }
         add(.other)
         return set
     }
 
+    static let webSuffixes = [".gov", ".com", ".org", ".io", ".net", ".edu"]
+    static let periodicWords: Set<String> = ["daily", "weekly", "monthly", "annually", "yearly", "quarterly"]
+
     /// Whether `set` (from `values(in:)`) holds this type.
     public func isIn(_ set: UInt16) -> Bool { set & (1 << UInt16(rawValue)) != 0 }
+}
+
+private extension String.UTF8View {
+    /// Whether the bytes hold `needle` as a contiguous run.
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        let bytes = Array(self)
+        guard needle.count <= bytes.count, let first = needle.first else { return needle.isEmpty }
+        for i in 0...(bytes.count - needle.count) where bytes[i] == first && Array(bytes[i..<(i + needle.count)]) == needle { return true }
+        return false
+    }
 }
 
 private extension String {
