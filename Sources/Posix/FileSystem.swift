@@ -125,6 +125,9 @@ public enum FileSystem {
         let raw = try check("open", tmp) { Glibc.open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode)) }
         let fd = FileDescriptor(adopting: raw)
         do {
+            // The process umask is shared by every thread (a socket bind narrows it for a
+            // moment), so the mode asked for is set explicitly rather than left to open(2).
+            _ = try check("fchmod", tmp) { Glibc.fchmod(raw, mode_t(mode)) }
             try fd.writeAll(bytes)
             _ = try check("fsync", tmp) { Glibc.fsync(raw) }
             fd.close()
