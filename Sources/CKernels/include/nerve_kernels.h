@@ -32,4 +32,21 @@ void nerve_linear_q4_K(const void *w, long row_bytes, long r0, long r1, long blo
 void nerve_linear_q6_K(const void *w, long row_bytes, long r0, long r1, long blocks,
                        nerve_rows x, long ntok, float *y, long ystride);
 
+/// Q4_K and Q6_K matrices repacked in groups of 16 rows (see packed_k.c for the layouts): bytes
+/// of one packed group super-block (16 × the format's block size, so a packed matrix is exactly
+/// as large as its source), and the packers: `groups` × 16 rows of `row_bytes` bytes
+/// (`blocks` super-blocks each) at src into dst.
+long nerve_packed_q4_K_bytes(void);
+long nerve_packed_q6_K_bytes(void);
+void nerve_pack_q4_K(const void *src, long row_bytes, long groups, long blocks, void *dst);
+void nerve_pack_q6_K(const void *src, long row_bytes, long groups, long blocks, void *dst);
+
+/// As nerve_linear_q4_K / _q6_K for rows [16·g0, 16·g1) of a packed matrix, with the same bits.
+/// Returns 0 (and does nothing) when rows are too long for the kernel's per-token scratch
+/// (more than 3072 super-blocks for Q4_K, 768 for Q6_K); the caller then uses the row kernels.
+int nerve_linear_packed_q4_K(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
+                             float *y, long ystride);
+int nerve_linear_packed_q6_K(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
+                             float *y, long ystride);
+
 #endif

@@ -48,6 +48,7 @@ public final class LanguageModel: @unchecked Sendable {
     private let outputBias: UnsafePointer<Float>?         // [vocabulary]
     private let ropeFactors: UnsafePointer<Float>?        // [ropeDimensions / 2] (llama 3 rope_freqs)
     private let owned: OwnedFloats
+    private let packed: PackedWeights?
     private let state: RunState
     private let cache: KVCache
     private let pool: ThreadPool
@@ -88,7 +89,14 @@ public final class LanguageModel: @unchecked Sendable {
 
         let owned = OwnedFloats()
         self.owned = owned
-        let b = TensorBinder(file: file, owned: owned)
+        let threads = max(1, options.threads)
+        let pool = ThreadPool(threads: threads)
+        self.pool = pool
+        // Q4_K/Q6_K matrices are repacked for the tiled kernels as they are bound.
+        let packed = PackedWeights(file: file, pool: pool)
+        self.packed = packed
+        var b = TensorBinder(file: file, owned: owned)
+        b.packer = packed
         let embInfo = try b.info(.tokenEmbedding, [c.embedding, c.vocabulary])
         guard let embFormat = QuantFormat(rawValue: embInfo.type.rawValue) else {
             throw ModelError.unsupportedTensorType(name: embInfo.name, type: embInfo.type.name)
@@ -104,8 +112,6 @@ public final class LanguageModel: @unchecked Sendable {
         layers = try arch.layers.init(b, c)
 
         contextLength = max(1, min(options.contextLength ?? min(4096, c.contextLength), 1 << 20))
-        let threads = max(1, options.threads)
-        pool = ThreadPool(threads: threads)
         // Activation formats the weights need: all of them for the shared buffer, the expert
         // down projections' for the MoE hidden rows.
         var formats: Set<QuantFormat> = [.f32], downFormats: Set<QuantFormat> = [.f32]

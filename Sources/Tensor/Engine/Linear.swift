@@ -112,8 +112,21 @@ enum FastLinear {
         default: return false
         }
         let rowsIn = nerve_rows(base: x.base, stride: x.stride, index: x.index)
-        kernel(w.data, w.rowBytes, rows.lowerBound, rows.upperBound, w.columns / w.format.blockSize,
-               rowsIn, tokens, y, yStride)
+        let blocks = w.columns / w.format.blockSize
+        var lo = rows.lowerBound, hi = rows.upperBound
+        if let packed = w.packed {
+            // Whole 16-row groups inside `rows` go to the packed kernel, the rest row by row.
+            let g = WeightPacking.rowGroup
+            let g0 = (lo + g - 1) / g, g1 = min(hi, w.rows / g * g) / g
+            if g0 < g1 {
+                let packedKernel = w.format == .q6_K ? nerve_linear_packed_q6_K : nerve_linear_packed_q4_K
+                if packedKernel(packed, g0, g1, blocks, rowsIn, tokens, y, yStride) != 0 {
+                    if lo < g0 * g { kernel(w.data, w.rowBytes, lo, g0 * g, blocks, rowsIn, tokens, y, yStride) }
+                    lo = g1 * g
+                }
+            }
+        }
+        if lo < hi { kernel(w.data, w.rowBytes, lo, hi, blocks, rowsIn, tokens, y, yStride) }
         return true
     }
 }

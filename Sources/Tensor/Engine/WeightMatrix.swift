@@ -15,16 +15,22 @@ public struct WeightMatrix: @unchecked Sendable {
     public let data: UnsafeRawPointer
     /// Bytes per row.
     public let rowBytes: Int
+    /// The same weights repacked for the tiled kernels (`WeightPacking`): rows
+    /// `0 ..< rows / 16 · 16` in groups of 16, group g at byte `16·g·rowBytes`; nil when not
+    /// packed. Rows past the last whole group are read from `data` only.
+    public let packed: UnsafeRawPointer?
 
-    /// Describes `rows` rows of `columns` elements of `format` at `data`.
-    /// Precondition (programmer error): `columns` is a whole number of blocks and `format` is
-    /// one the linear kernels handle (`format.isLinearWeight`); loaders check file data first.
-    public init(format: QuantFormat, rows: Int, columns: Int, data: UnsafeRawPointer) {
+    /// Describes `rows` rows of `columns` elements of `format` at `data` (and their packed copy,
+    /// if any). Precondition (programmer error): `columns` is a whole number of blocks and
+    /// `format` is one the linear kernels handle (`format.isLinearWeight`); loaders check file
+    /// data first.
+    public init(format: QuantFormat, rows: Int, columns: Int, data: UnsafeRawPointer, packed: UnsafeRawPointer? = nil) {
         precondition(format.isLinearWeight && columns % format.blockSize == 0, "unsupported weight \(format.name) × \(columns)")
         self.format = format
         self.rows = rows
         self.columns = columns
         self.data = data
+        self.packed = packed
         rowBytes = format.byteCount(columns)
     }
 
@@ -32,9 +38,13 @@ public struct WeightMatrix: @unchecked Sendable {
     @inline(__always)
     public func row(_ r: Int) -> UnsafeRawPointer { data + r &* rowBytes }
 
-    /// Rows `range` as a matrix of their own (e.g. one expert of a stacked expert tensor).
+    /// Rows `range` as a matrix of their own (e.g. one expert of a stacked expert tensor); the
+    /// packed copy comes along when the range starts on a 16-row group.
     public func slice(rows range: Range<Int>) -> WeightMatrix {
-        WeightMatrix(format: format, rows: range.count, columns: columns, data: row(range.lowerBound))
+        let offset = range.lowerBound &* rowBytes
+        let keep = range.lowerBound % WeightPacking.rowGroup == 0
+        return WeightMatrix(format: format, rows: range.count, columns: columns, data: data + offset,
+                            packed: keep ? packed.map { $0 + offset } : nil)
     }
 
     /// Bytes read by one full pass over the matrix.
