@@ -32,7 +32,7 @@ def timed(cmd):
 
 def ours(model, prompt, max_tokens, threads, ignore_eos=True):
     cmd = [nerve, "--json", "generate", "--model", model, "--prompt", prompt, "--max-tokens", str(max_tokens),
-           "--threads", str(threads), "--context", str(prompt_len + gen_len + 64)]
+           "--threads", str(threads), "--context", str(prompt_len + gen_len + 64), "--kv-cache", "f16"]
     out, rss = timed(cmd + (["--ignore-eos"] if ignore_eos else []))
     return json.loads(out), rss
 

@@ -1,30 +1,34 @@
-// The key/value cache: f32 keys and values of every layer for every position of the context,
-// allocated once at load (untouched pages cost no memory until a long context reaches them).
+// The key/value cache: keys and values (f32, or f16 for half the memory and attention traffic)
+// of every layer for every position of the context, allocated once at load (untouched pages
+// cost no memory until a long context reaches them).
 import Tensor
 
-/// Keys and values of all layers: `[layers, context, kvHeads·headDim]` each.
+/// Keys and values of all layers: `[layers, context, kvHeads·headDim]` each, in `format`.
 final class KVCache: @unchecked Sendable {
     let layers: Int
     let context: Int
     let width: Int
-    private let keys: RawBuffer           // [layers, context, width]
-    private let values: RawBuffer         // [layers, context, width]
+    let format: KVFormat
+    private let keys: RawBuffer           // [layers, context, width] elements of `format`
+    private let values: RawBuffer         // [layers, context, width] elements of `format`
     /// Positions filled (the next token's position).
     var length = 0
 
-    init(layers: Int, context: Int, width: Int) {
+    init(layers: Int, context: Int, width: Int, format: KVFormat) {
         self.layers = layers
         self.context = context
         self.width = width
-        keys = RawBuffer(bytes: layers * context * width * 4)
-        values = RawBuffer(bytes: layers * context * width * 4)
+        self.format = format
+        keys = RawBuffer(bytes: layers * context * width * format.elementBytes)
+        values = RawBuffer(bytes: layers * context * width * format.elementBytes)
     }
 
     /// Layer `l`'s rows, for the attention kernel.
     func rows(_ l: Int) -> KVRows {
-        KVRows(keys: keys.floats + l * context * width, values: values.floats + l * context * width, stride: width)
+        let offset = l * context * width * format.elementBytes
+        return KVRows(keys: keys.pointer + offset, values: values.pointer + offset, stride: width, format: format)
     }
 
     /// Bytes of the whole cache.
-    var byteCount: Int { 2 * layers * context * width * 4 }
+    var byteCount: Int { 2 * layers * context * width * format.elementBytes }
 }

@@ -13,11 +13,16 @@ public struct LoadOptions: Sendable {
     public var threads: Int
     /// Tokens evaluated together in prefill (the run-state buffers are sized for it).
     public var batchSize: Int
+    /// How the KV cache stores keys and values: f32 (llama.cpp's logits with an f32 cache to
+    /// float rounding) or f16 (half the memory and attention reads; llama.cpp's default).
+    public var kvCache: KVFormat
 
-    public init(contextLength: Int? = nil, threads: Int = Parallel.processors, batchSize: Int = 512) {
+    public init(contextLength: Int? = nil, threads: Int = Parallel.processors, batchSize: Int = 512,
+                kvCache: KVFormat = .f32) {
         self.contextLength = contextLength
         self.threads = threads
         self.batchSize = batchSize
+        self.kvCache = kvCache
     }
 }
 
@@ -122,7 +127,7 @@ public final class LanguageModel: @unchecked Sendable {
         }
         state = RunState(config: c, maxBatch: max(1, options.batchSize), context: contextLength, threads: threads,
                          formats: formats, expertFormats: downFormats)
-        cache = KVCache(layers: c.layers, context: contextLength, width: c.kvWidth)
+        cache = KVCache(layers: c.layers, context: contextLength, width: c.kvWidth, format: options.kvCache)
         pass = ForwardPass(config: c, state: state, cache: cache, pool: pool)
     }
 
