@@ -101,24 +101,6 @@ INLINE void q6k_ext(const uint8_t *y, int32_t *ext) {
     _mm512_storeu_si512(ext, _mm512_slli_epi32(bs, 5));
 }
 
-INLINE __m512i bcast(const void *p) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return _mm512_set1_epi32(v);
-}
-
-INLINE __m512i dpbusd(__m512i acc, __m512i u, __m512i s) { return _mm512_dpbusd_epi32(acc, u, s); }
-
-/// Byte j (0...3) of every lane, zero-extended to 32 bits.
-INLINE __m512i byte_u(__m512i v, int j) {
-    return j == 3 ? _mm512_srli_epi32(v, 24) : _mm512_and_si512(_mm512_srli_epi32(v, 8 * j), _mm512_set1_epi32(0xFF));
-}
-
-/// Byte j (0...3) of every lane, sign-extended to 32 bits.
-INLINE __m512i byte_s(__m512i v, int j) {
-    return _mm512_srai_epi32(j == 3 ? v : _mm512_slli_epi32(v, 24 - 8 * j), 24);
-}
-
 // MARK: - Tiles: 16 rows × T tokens
 
 /// acc[t] (16 rows) += the Q4_K group at `grp` (`blocks` super-blocks) · token t.

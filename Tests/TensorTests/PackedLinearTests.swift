@@ -1,4 +1,4 @@
-// The packed K-quant kernels (weights repacked 16 rows per group by WeightPacking) against the
+// The packed kernels (weights repacked 16 rows per group by WeightPacking) against the
 // one-row Swift dots they must equal bit for bit: whole groups, tail rows past the last group,
 // row ranges that start inside a group, one token (decode) and token counts around the tile
 // width, gathered activation rows.
@@ -6,7 +6,7 @@ import Tensor
 import Testing
 
 @Suite struct PackedLinearTests {
-    @Test(arguments: [QuantFormat.q4_K, .q6_K])
+    @Test(arguments: [QuantFormat.q4_K, .q6_K, .q8_0, .q5_0])
     func packedEqualsRowDotsBitForBit(_ format: QuantFormat) throws {
         guard WeightPacking.packs(format) else {
             print("PackedLinearTests: this CPU has no packed \(format.name) kernel; skipped")
@@ -59,6 +59,7 @@ import Testing
         guard WeightPacking.packs(.q4_K) else { return }
         #expect(WeightPacking.byteCount(format: .q4_K, rows: 35, columns: 512) == 32 * 2 * 144)
         #expect(WeightPacking.byteCount(format: .q6_K, rows: 15, columns: 256) == 0)
-        #expect(WeightPacking.byteCount(format: .q8_0, rows: 64, columns: 256) == 0)
+        #expect(WeightPacking.byteCount(format: .q8_0, rows: 64, columns: 256) == 64 * 8 * 34)
+        #expect(WeightPacking.byteCount(format: .q4_1, rows: 64, columns: 256) == 0)
     }
 }

@@ -41,12 +41,22 @@ long nerve_packed_q6_K_bytes(void);
 void nerve_pack_q4_K(const void *src, long row_bytes, long groups, long blocks, void *dst);
 void nerve_pack_q6_K(const void *src, long row_bytes, long groups, long blocks, void *dst);
 
+/// The same for Q8_0 and Q5_0 (packed_q32.c).
+void nerve_pack_q8_0(const void *src, long row_bytes, long groups, long blocks, void *dst);
+void nerve_pack_q5_0(const void *src, long row_bytes, long groups, long blocks, void *dst);
+
 /// As nerve_linear_q4_K / _q6_K for rows [16·g0, 16·g1) of a packed matrix, with the same bits.
 /// Returns 0 (and does nothing) when rows are too long for the kernel's per-token scratch
 /// (more than 3072 super-blocks for Q4_K, 768 for Q6_K); the caller then uses the row kernels.
 int nerve_linear_packed_q4_K(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
                              float *y, long ystride);
 int nerve_linear_packed_q6_K(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
+                             float *y, long ystride);
+/// The same for Q8_0 and Q5_0 (32-element blocks against Q8_0 activations; bits as
+/// DotKernels.q8_0 / .q5_0). 0 when rows are longer than 1536 blocks (Q8_0) or 12288 (Q5_0).
+int nerve_linear_packed_q8_0(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
+                             float *y, long ystride);
+int nerve_linear_packed_q5_0(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
                              float *y, long ystride);
 
 #endif

@@ -36,9 +36,27 @@ public enum Linear {
 
     /// `y[t·yStride + r] = Σ_c W[r, c]·x_t[c]` for r in `rows` and t in `0..<tokens`.
     /// `x` holds `tokens` rows in `w.format.linearActivationFormat`. Single-threaded; see `apply`.
+    /// Whole 16-row groups of a packed matrix go to the packed kernels, other rows to the row
+    /// kernels; both give the bits of `DotKernels.row`.
     public static func multiply(_ w: WeightMatrix, rows: Range<Int>, x: ActivationRows, tokens: Int,
                                 y: UnsafeMutablePointer<Float>, yStride: Int) {
         if rows.isEmpty || tokens <= 0 { return }
+        if let packed = w.packed {
+            let g = WeightPacking.rowGroup
+            let g0 = (rows.lowerBound + g - 1) / g, g1 = min(rows.upperBound, w.rows / g * g) / g
+            if g0 < g1 && FastLinear.multiplyPacked(w, packed, groups: g0..<g1, x: x, tokens: tokens, y: y, yStride: yStride) {
+                rowwise(w, rows: rows.lowerBound..<(g0 * g), x: x, tokens: tokens, y: y, yStride: yStride)
+                rowwise(w, rows: (g1 * g)..<rows.upperBound, x: x, tokens: tokens, y: y, yStride: yStride)
+                return
+            }
+        }
+        rowwise(w, rows: rows, x: x, tokens: tokens, y: y, yStride: yStride)
+    }
+
+    /// `multiply` on the source layout: the tiled C kernels when the CPU has them, else Swift.
+    static func rowwise(_ w: WeightMatrix, rows: Range<Int>, x: ActivationRows, tokens: Int,
+                        y: UnsafeMutablePointer<Float>, yStride: Int) {
+        if rows.isEmpty { return }
         if FastLinear.multiply(w, rows: rows, x: x, tokens: tokens, y: y, yStride: yStride) { return }
         let format = w.format, n = w.columns
         for r in rows {
@@ -112,21 +130,27 @@ enum FastLinear {
         default: return false
         }
         let rowsIn = nerve_rows(base: x.base, stride: x.stride, index: x.index)
-        let blocks = w.columns / w.format.blockSize
-        var lo = rows.lowerBound, hi = rows.upperBound
-        if let packed = w.packed {
-            // Whole 16-row groups inside `rows` go to the packed kernel, the rest row by row.
-            let g = WeightPacking.rowGroup
-            let g0 = (lo + g - 1) / g, g1 = min(hi, w.rows / g * g) / g
-            if g0 < g1 {
-                let packedKernel = w.format == .q6_K ? nerve_linear_packed_q6_K : nerve_linear_packed_q4_K
-                if packedKernel(packed, g0, g1, blocks, rowsIn, tokens, y, yStride) != 0 {
-                    if lo < g0 * g { kernel(w.data, w.rowBytes, lo, g0 * g, blocks, rowsIn, tokens, y, yStride) }
-                    lo = g1 * g
-                }
-            }
-        }
-        if lo < hi { kernel(w.data, w.rowBytes, lo, hi, blocks, rowsIn, tokens, y, yStride) }
+        kernel(w.data, w.rowBytes, rows.lowerBound, rows.upperBound, w.columns / w.format.blockSize,
+               rowsIn, tokens, y, yStride)
         return true
+    }
+
+    /// Row groups `groups` of a packed matrix (see WeightPacking); false when the format has no
+    /// packed kernel here or its rows are too long for one (the caller then goes row by row).
+    @inline(__always)
+    static func multiplyPacked(_ w: WeightMatrix, _ packed: UnsafeRawPointer, groups: Range<Int>, x: ActivationRows,
+                               tokens: Int, y: UnsafeMutablePointer<Float>, yStride: Int) -> Bool {
+        guard available else { return false }
+        let kernel: (@convention(c) (UnsafeRawPointer?, Int, Int, Int, nerve_rows, Int, UnsafeMutablePointer<Float>?, Int) -> Int32)
+        switch w.format {
+        case .q4_K: kernel = nerve_linear_packed_q4_K
+        case .q6_K: kernel = nerve_linear_packed_q6_K
+        case .q8_0: kernel = nerve_linear_packed_q8_0
+        case .q5_0: kernel = nerve_linear_packed_q5_0
+        default: return false
+        }
+        let rowsIn = nerve_rows(base: x.base, stride: x.stride, index: x.index)
+        return kernel(packed, groups.lowerBound, groups.upperBound, w.columns / w.format.blockSize,
+                      rowsIn, tokens, y, yStride) != 0
     }
 }

@@ -1,5 +1,5 @@
 // Repacking of weight matrices, once at load, into the row-interleaved layouts of the tiled
-// kernels (CKernels/packed_k.c): 16 rows per group so that one 512-bit VNNI product advances 16
+// kernels (CKernels/packed_k.c, packed_q32.c): 16 rows per group so that one 512-bit VNNI product advances 16
 // rows. A packed copy has exactly the size and row offsets of its source, and the kernels give
 // the same bits as on the source layout, so packing never changes a result.
 import CKernels
@@ -9,9 +9,14 @@ public enum WeightPacking {
     /// Rows per packed group.
     public static let rowGroup = 16
 
-    /// Whether this CPU runs kernels on packed `format` weights (Q4_K and Q6_K with AVX-512 VNNI).
+    /// Whether this CPU runs kernels on packed `format` weights (Q4_K, Q6_K, Q8_0 and Q5_0
+    /// with AVX-512 VNNI).
     public static func packs(_ format: QuantFormat) -> Bool {
-        FastLinear.available && (format == .q4_K || format == .q6_K)
+        guard FastLinear.available else { return false }
+        switch format {
+        case .q4_K, .q6_K, .q8_0, .q5_0: return true
+        default: return false
+        }
     }
 
     /// Bytes of `w`'s packed copy (its whole 16-row groups); 0 when `w` does not pack.
@@ -32,17 +37,19 @@ public enum WeightPacking {
         let groups = w.rows / rowGroup
         guard byteCount(w) > 0, groups > 0 else { return w }
         let blocks = w.columns / w.format.blockSize, rowBytes = w.rowBytes, src = w.data
-        let six = w.format == .q6_K
+        let packer: (@convention(c) (UnsafeRawPointer?, Int, Int, Int, UnsafeMutableRawPointer?) -> Void)
+        switch w.format {
+        case .q6_K: packer = nerve_pack_q6_K
+        case .q8_0: packer = nerve_pack_q8_0
+        case .q5_0: packer = nerve_pack_q5_0
+        default: packer = nerve_pack_q4_K
+        }
         // Groups per work item: about 4 MB of weights, enough to hide the hand-off.
         let grain = max(1, (4 << 20) / max(1, rowGroup * rowBytes))
         pool.parallelFor(groups, grain: grain) { range in
             let from = src + range.lowerBound * rowGroup * rowBytes
             let to = dst + range.lowerBound * rowGroup * rowBytes
-            if six {
-                nerve_pack_q6_K(from, rowBytes, range.count, blocks, to)
-            } else {
-                nerve_pack_q4_K(from, rowBytes, range.count, blocks, to)
-            }
+            packer(from, rowBytes, range.count, blocks, to)
         }
         return WeightMatrix(format: w.format, rows: w.rows, columns: w.columns, data: w.data, packed: UnsafeRawPointer(dst))
     }
