@@ -257,3 +257,43 @@ TARGET int nerve_linear_packed_q6_K(const void *w, long g0, long g1, long blocks
     linear_packed(1, (const uint8_t *)w, g0, g1, blocks, x, ntok, y, ystride);
     return 1;
 }
+
+// MARK: - Activations
+
+TARGET void nerve_quantize_q8_K(const float *x, void *dst, long blocks) {
+    const __m512 sign = _mm512_set1_ps(-0.0f), magic = _mm512_set1_ps(12582912.0f);
+    for (long b = 0; b < blocks; b++) {
+        const float *xb = x + 256 * b;
+        uint8_t *y = (uint8_t *)dst + b * Q8K;
+        // max |x| ignoring NaN (max_ps returns its second operand when either is NaN)
+        __m512 vmax = _mm512_setzero_ps();
+        for (int i = 0; i < 16; i++) vmax = _mm512_max_ps(_mm512_andnot_ps(sign, _mm512_loadu_ps(xb + 16 * i)), vmax);
+        const float amax = _mm512_reduce_max_ps(vmax);
+        if (amax == 0) {
+            memset(y, 0, Q8K);
+            continue;
+        }
+        // the first value of that magnitude, with its sign (quantize_row_q8_K_ref's `max`)
+        float extreme = 0;
+        for (int i = 0; i < 16; i++) {
+            const __mmask16 m = _mm512_cmp_ps_mask(_mm512_andnot_ps(sign, _mm512_loadu_ps(xb + 16 * i)), _mm512_set1_ps(amax), _CMP_EQ_OQ);
+            if (m) {
+                extreme = xb[16 * i + __builtin_ctz(m)];
+                break;
+            }
+        }
+        const float iscale = -127.0f / extreme;
+        const __m512 vs = _mm512_set1_ps(iscale);
+        for (int g = 0; g < 16; g++) {
+            // round half to even by the 1.5·2²³ trick (ggml's nearest_int), saturate to int8
+            const __m512 v = _mm512_sub_ps(_mm512_add_ps(_mm512_mul_ps(vs, _mm512_loadu_ps(xb + 16 * g)), magic), magic);
+            __m512i q = _mm512_cvtps_epi32(v);
+            q = _mm512_max_epi32(_mm512_min_epi32(q, _mm512_set1_epi32(127)), _mm512_set1_epi32(-128));
+            _mm_storeu_si128((__m128i *)(y + 4 + 16 * g), _mm512_cvtepi32_epi8(q));
+            const int16_t sum = (int16_t)_mm512_reduce_add_epi32(q);
+            memcpy(y + 260 + 2 * g, &sum, 2);
+        }
+        const float d = 1 / iscale;
+        memcpy(y, &d, 4);
+    }
+}

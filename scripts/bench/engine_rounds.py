@@ -38,7 +38,19 @@ def ours(model, prompt, max_tokens, threads, ignore_eos=True):
 
 
 def prompt_of(model, n):
-    """A prompt of exactly n tokens for this model's vocabulary: ' the' repeated, plus ' a's."""
+    """A prompt of exactly n tokens for this model's vocabulary: ' the' repeated, plus ' a's
+    (found once per model file and length, then kept beside the JSON output)."""
+    saved = os.path.join(os.path.dirname(out_path), f"prompt-{os.path.basename(model)}-{n}.txt")
+    if os.path.exists(saved):
+        with open(saved) as f:
+            return f.read()
+    text = find_prompt(model, n)
+    with open(saved, "w") as f:
+        f.write(text)
+    return text
+
+
+def find_prompt(model, n):
     def count(text):
         out, _ = timed([nerve, "--json", "generate", "--model", model, "--prompt", text, "--max-tokens", "0",
                         "--context", "8192", "--threads", "2"])

@@ -59,4 +59,27 @@ int nerve_linear_packed_q8_0(const void *w, long g0, long g1, long blocks, nerve
 int nerve_linear_packed_q5_0(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
                              float *y, long ystride);
 
+/// Attention scores of `heads` query rows (row h at q + h·qstride floats) against `length`
+/// cached key rows (row p at element p·kstride of k; f16 when `half`, else f32), n elements
+/// each: s[h·sstride + p] = scale · (q_h · k_p), the dot in ggml_vec_dot_f32's order (four
+/// 16-lane fused accumulators over each 64 elements, (a0 + a2) + (a1 + a3), lanes summed as
+/// halves, quarters, pairs; the n mod 64 tail fused one at a time). 0 (nothing done) unless
+/// n is a multiple of 16 up to 256 and heads ≤ 16.
+int nerve_attention_scores(const float *q, long qstride, long heads, const void *k, long kstride, int half,
+                           long length, long n, float scale, float *s, long sstride);
+
+/// out[h·ostride + d] = Σ_p w[h·wstride + p] · v_p[d] over `length` cached value rows (as the
+/// keys above), as `partials` (16 or 64) running fused sums — position p feeds sum p mod
+/// partials, in increasing p — combined as ggml reduces them (for 64: (a_l + a_32+l) +
+/// (a_16+l + a_48+l) per lane l; then the 16 lanes as halves, quarters, pairs).
+/// `partial`: scratch of nerve_attention_values_scratch(heads, n, partials) floats.
+/// 0 (nothing done) unless n is a multiple of 16 up to 256.
+int nerve_attention_values(const float *w, long wstride, long heads, const void *v, long vstride, int half,
+                           long length, long n, int partials, float *partial, float *out, long ostride);
+long nerve_attention_values_scratch(long heads, long n, int partials);
+
+/// `blocks` × 256 floats as Q8_K blocks (292 bytes: d, 256 quants, 16 sums of 16), exactly as
+/// ggml's quantize_row_q8_K_ref and Tensor's BlockQ8_K.quantize (NaN inputs give −128).
+void nerve_quantize_q8_K(const float *x, void *dst, long blocks);
+
 #endif

@@ -71,11 +71,12 @@ extension Float16: KVElement {
 }
 
 public enum CausalAttention {
-    /// Floats of scratch per thread for a context of `context` positions and heads of
-    /// `headDim`: the scores of one row, then 64 partial sums of the weighted values, then the
-    /// query as the cache's products see it.
-    public static func scratchCount(context: Int, headDim: Int) -> Int {
-        (context + 15) / 16 * 16 + 65 * headDim
+    /// Floats of scratch per thread for a context of `context` positions, heads of `headDim`
+    /// and `group` query heads per key/value head: what `head` needs (the scores of one row, 64
+    /// partial sums of the weighted values, the query as the cache's products see it) or, when
+    /// larger, what the grouped C kernels need (`GroupedAttention`).
+    public static func scratchCount(context: Int, headDim: Int, group: Int = 1) -> Int {
+        max((context + 15) / 16 * 16 + 65 * headDim, GroupedAttention.scratchCount(context: context, headDim: headDim, group: group))
     }
 
     /// For each new token t (at position `firstPosition + t`) and head h:
@@ -83,15 +84,20 @@ public enum CausalAttention {
     /// - `q`: `[tokens, heads·headDim]`, rows `qStride` floats apart.
     /// - `cache`: keys and values for positions `0..<firstPosition + tokens` (the new ones stored).
     /// - `out`: `[tokens, heads·headDim]`, rows `outStride` floats apart.
-    /// - `scratch`: `pool.threads × scratchPerThread` floats, at least `scratchCount(context:headDim:)` each.
+    /// - `scratch`: `pool.threads × scratchPerThread` floats, at least `scratchCount(context:headDim:group:)` each.
     /// Rounding follows llama.cpp without flash attention (for an F32 cache to the bit): see `head`.
     public static func run(q: UnsafePointer<Float>, qStride: Int, cache: KVRows, tokens: Int,
                            firstPosition: Int, heads: Int, kvHeads: Int, headDim: Int, scale: Float,
                            scratch: UnsafeMutablePointer<Float>, scratchPerThread: Int,
                            out: UnsafeMutablePointer<Float>, outStride: Int, pool: ThreadPool) {
-        let pairs = tokens * heads
         let group = heads / kvHeads
-        let context = scratchPerThread - 65 * headDim
+        if GroupedAttention.run(q: q, qStride: qStride, cache: cache, tokens: tokens, firstPosition: firstPosition,
+                                heads: heads, kvHeads: kvHeads, headDim: headDim, scale: scale, scratch: scratch,
+                                scratchPerThread: scratchPerThread, out: out, outStride: outStride, pool: pool) {
+            return
+        }
+        let pairs = tokens * heads
+        let context = (scratchPerThread - 65 * headDim) / 16 * 16
         // llama.cpp sums the weighted values with 64 partial sums for one new token (its
         // vec_dot_f32) and 16 for a batch (its tinyBLAS matmul); we follow, for the same bits.
         let partials = tokens == 1 ? 64 : 16

@@ -1,6 +1,7 @@
 // A weight matrix as the inference kernels see it (rows of one storage format in memory owned by
 // someone else, e.g. a GGUF mmap), and the activation format each weight format multiplies with.
 // The pairing follows ggml's `vec_dot_type`, so products round the way llama.cpp's do.
+import CKernels
 
 /// `rows` × `columns` weights (`[out, in]`, row-major), each row `rowBytes` bytes of `format`.
 /// The memory belongs to the caller (a mapped model file) and must outlive every use.
@@ -96,6 +97,8 @@ public func quantizeActivations(_ x: UnsafePointer<Float>, count: Int, format: Q
         ActivationQuant.q8_0(x, dst, count: count)
     case .q8_1:
         ActivationQuant.q8_1(x, dst, count: count)
+    case .q8_K where FastLinear.available:
+        nerve_quantize_q8_K(x, dst, count / 256)
     default:
         quantize(type: format, src: x, dst: dst, count: count)
     }
