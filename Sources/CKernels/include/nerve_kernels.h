@@ -44,6 +44,7 @@ void nerve_pack_q6_K(const void *src, long row_bytes, long groups, long blocks, 
 /// The same for Q8_0 and Q5_0 (packed_q32.c).
 void nerve_pack_q8_0(const void *src, long row_bytes, long groups, long blocks, void *dst);
 void nerve_pack_q5_0(const void *src, long row_bytes, long groups, long blocks, void *dst);
+void nerve_pack_q4_1(const void *src, long row_bytes, long groups, long blocks, void *dst);
 
 /// As nerve_linear_q4_K / _q6_K for rows [16·g0, 16·g1) of a packed matrix, with the same bits.
 /// Returns 0 (and does nothing) when rows are too long for the kernel's per-token scratch
@@ -52,11 +53,13 @@ int nerve_linear_packed_q4_K(const void *w, long g0, long g1, long blocks, nerve
                              float *y, long ystride);
 int nerve_linear_packed_q6_K(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
                              float *y, long ystride);
-/// The same for Q8_0 and Q5_0 (32-element blocks against Q8_0 activations; bits as
-/// DotKernels.q8_0 / .q5_0). 0 when rows are longer than 1536 blocks (Q8_0) or 12288 (Q5_0).
+/// The same for Q8_0, Q5_0 (against Q8_0 activations) and Q4_1 (against Q8_1); bits as
+/// DotKernels.q8_0 / .q5_0 / .q4_1. 0 when rows are longer than 1536 blocks (Q8_0) or 12288 (Q5_0).
 int nerve_linear_packed_q8_0(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
                              float *y, long ystride);
 int nerve_linear_packed_q5_0(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
+                             float *y, long ystride);
+int nerve_linear_packed_q4_1(const void *w, long g0, long g1, long blocks, nerve_rows x, long ntok,
                              float *y, long ystride);
 
 /// Attention scores of `heads` query rows (row h at q + h·qstride floats) against `length`
@@ -81,5 +84,10 @@ long nerve_attention_values_scratch(long heads, long n, int partials);
 /// `blocks` × 256 floats as Q8_K blocks (292 bytes: d, 256 quants, 16 sums of 16), exactly as
 /// ggml's quantize_row_q8_K_ref and Tensor's BlockQ8_K.quantize (NaN inputs give −128).
 void nerve_quantize_q8_K(const float *x, void *dst, long blocks);
+
+/// `blocks` × 32 floats as Q8_0 (34-byte blocks) or Q8_1 (36: d, s = d·Σq, quants) blocks,
+/// exactly as Tensor's ActivationQuant (ggml-cpu's x86 quantize_row_q8_0 / _q8_1).
+void nerve_quantize_q8_0(const float *x, void *dst, long blocks);
+void nerve_quantize_q8_1(const float *x, void *dst, long blocks);
 
 #endif

@@ -147,6 +147,7 @@ enum FastLinear {
         case .q6_K: kernel = nerve_linear_packed_q6_K
         case .q8_0: kernel = nerve_linear_packed_q8_0
         case .q5_0: kernel = nerve_linear_packed_q5_0
+        case .q4_1: kernel = nerve_linear_packed_q4_1
         default: return false
         }
         let rowsIn = nerve_rows(base: x.base, stride: x.stride, index: x.index)

@@ -93,8 +93,12 @@ public func quantizeActivations(_ x: UnsafePointer<Float>, count: Int, format: Q
     case .bf16:
         let y = dst.assumingMemoryBound(to: Float.self)
         for i in 0..<count { y[i] = BFloat16.toFloat(BFloat16.fromFloat(x[i])) }
+    case .q8_0 where FastLinear.available:
+        nerve_quantize_q8_0(x, dst, count / 32)
     case .q8_0:
         ActivationQuant.q8_0(x, dst, count: count)
+    case .q8_1 where FastLinear.available:
+        nerve_quantize_q8_1(x, dst, count / 32)
     case .q8_1:
         ActivationQuant.q8_1(x, dst, count: count)
     case .q8_K where FastLinear.available:

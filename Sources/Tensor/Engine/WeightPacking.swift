@@ -9,12 +9,12 @@ public enum WeightPacking {
     /// Rows per packed group.
     public static let rowGroup = 16
 
-    /// Whether this CPU runs kernels on packed `format` weights (Q4_K, Q6_K, Q8_0 and Q5_0
-    /// with AVX-512 VNNI).
+    /// Whether this CPU runs kernels on packed `format` weights (Q4_K, Q6_K, Q8_0, Q5_0 and
+    /// Q4_1 with AVX-512 VNNI).
     public static func packs(_ format: QuantFormat) -> Bool {
         guard FastLinear.available else { return false }
         switch format {
-        case .q4_K, .q6_K, .q8_0, .q5_0: return true
+        case .q4_K, .q6_K, .q8_0, .q5_0, .q4_1: return true
         default: return false
         }
     }
@@ -42,6 +42,7 @@ public enum WeightPacking {
         case .q6_K: packer = nerve_pack_q6_K
         case .q8_0: packer = nerve_pack_q8_0
         case .q5_0: packer = nerve_pack_q5_0
+        case .q4_1: packer = nerve_pack_q4_1
         default: packer = nerve_pack_q4_K
         }
         // Groups per work item: about 4 MB of weights, enough to hide the hand-off.
