@@ -34,6 +34,11 @@ public enum Linear {
     /// several items of a 576-row matrix.
     public static let rowGrain = 16
 
+    /// Row ranges per thread in a parallel `apply`: threads finish a matrix together only to
+    /// within one range, and a big matrix takes ~100 ms in prefill, so ranges are kept short
+    /// (4 per thread left one thread idle for ~1/8 of each matrix on average).
+    static let chunksPerThread = 16
+
     /// `y[t·yStride + r] = Σ_c W[r, c]·x_t[c]` for r in `rows` and t in `0..<tokens`.
     /// `x` holds `tokens` rows in `w.format.linearActivationFormat`. Single-threaded; see `apply`.
     /// Whole 16-row groups of a packed matrix go to the packed kernels, other rows to the row
@@ -86,7 +91,7 @@ public enum Linear {
     /// and up, cost one hand-off to the workers instead of three).
     public static func apply(_ a: Job, _ b: Job? = nil, _ c: Job? = nil, tokens: Int, pool: ThreadPool) {
         let total = a.w.rows + (b?.w.rows ?? 0) + (c?.w.rows ?? 0)
-        let g = max(rowGrain, pool.grain(total, perThread: 4, minimum: rowGrain) / rowGrain * rowGrain)
+        let g = max(rowGrain, pool.grain(total, perThread: chunksPerThread, minimum: rowGrain) / rowGrain * rowGrain)
         let na = (a.w.rows + g - 1) / g, nb = ((b?.w.rows ?? 0) + g - 1) / g, nc = ((c?.w.rows ?? 0) + g - 1) / g
         pool.parallelFor(na + nb + nc, grain: 1) { items in
             for item in items {
@@ -104,7 +109,7 @@ public enum Linear {
     /// `multiply` over all rows of `w`, split over the pool's threads by row ranges.
     public static func apply(_ w: WeightMatrix, x: ActivationRows, tokens: Int,
                              y: UnsafeMutablePointer<Float>, yStride: Int, pool: ThreadPool) {
-        let grain = pool.grain(w.rows, perThread: 4, minimum: rowGrain) / rowGrain * rowGrain
+        let grain = pool.grain(w.rows, perThread: chunksPerThread, minimum: rowGrain) / rowGrain * rowGrain
         pool.parallelFor(w.rows, grain: max(rowGrain, grain)) { range in
             multiply(w, rows: range, x: x, tokens: tokens, y: y, yStride: yStride)
         }
