@@ -11,13 +11,16 @@ public struct LoadOptions: Sendable {
     public var contextLength: Int?
     /// Threads for the kernels (the caller's thread included).
     public var threads: Int
-    /// Tokens evaluated together in prefill (the run-state buffers are sized for it).
-    public var batchSize: Int
+    /// Tokens evaluated together in prefill (the run-state buffers are sized for it); nil: 128
+    /// for dense models — the linear kernels stream weights once per 32 tokens anyway, so a
+    /// larger batch only costs memory — and 512 for mixtures of experts, where each chosen
+    /// expert's weights are read once per batch.
+    public var batchSize: Int?
     /// How the KV cache stores keys and values: f32 (llama.cpp's logits with an f32 cache to
     /// float rounding) or f16 (half the memory and attention reads; llama.cpp's default).
     public var kvCache: KVFormat
 
-    public init(contextLength: Int? = nil, threads: Int = Parallel.processors, batchSize: Int = 512,
+    public init(contextLength: Int? = nil, threads: Int = Parallel.processors, batchSize: Int? = nil,
                 kvCache: KVFormat = .f32) {
         self.contextLength = contextLength
         self.threads = threads
@@ -125,7 +128,8 @@ public final class LanguageModel: @unchecked Sendable {
             formats.insert(f.linearActivationFormat)
             if t.name.hasSuffix("ffn_down_exps.weight") { downFormats.insert(f.linearActivationFormat) }
         }
-        state = RunState(config: c, maxBatch: max(1, options.batchSize), context: contextLength, threads: threads,
+        let batch = options.batchSize ?? (c.isMixtureOfExperts ? 512 : 128)
+        state = RunState(config: c, maxBatch: max(1, batch), context: contextLength, threads: threads,
                          formats: formats, expertFormats: downFormats)
         cache = KVCache(layers: c.layers, context: contextLength, width: c.kvWidth, format: options.kvCache)
         pass = ForwardPass(config: c, state: state, cache: cache, pool: pool)
