@@ -119,7 +119,8 @@ extension ForwardPass {
         let assignments = n * k
         let downFormat = w.experts.down.stacked.format.linearActivationFormat
         let hidden = m.hidden.pointer, hiddenBytes = m.hiddenRowBytes
-        pool.parallelFor(assignments, grain: max(1, pool.grain(assignments, perThread: 2))) { range in
+        let small = assignments * width < 1 << 16           // decode: a few microseconds, no hand-off
+        pool.parallelFor(assignments, grain: small ? assignments : max(1, pool.grain(assignments, perThread: 2))) { range in
             for a in range {
                 let g = gate + a * width
                 DecoderKernels.swiglu(gate: g, up: up + a * width, count: width, into: g)

@@ -28,7 +28,10 @@ enum GroupedAttention {
         let half = cache.format == .f16
         let bytes = cache.format.elementBytes
         let rowLength = (firstPosition + tokens + 15) / 16 * 16  // scores row stride
-        pool.parallelFor(tokens * kvHeads, grain: 1) { range, worker in
+        // One new token against a short context is a few microseconds: no hand-off.
+        let work = tokens * (firstPosition + tokens) * heads * headDim
+        let items = tokens * kvHeads
+        pool.parallelFor(items, grain: tokens == 1 && work < 1 << 20 ? items : 1) { range, worker in
             let base = scratch + worker &* scratchPerThread
             let scores = base, rounded = base + group * rowLength, partial = rounded + group * headDim
             for item in range {

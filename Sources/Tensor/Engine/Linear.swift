@@ -39,6 +39,11 @@ public enum Linear {
     /// (4 per thread left one thread idle for ~1/8 of each matrix on average).
     static let chunksPerThread = 16
 
+    /// Weight bytes × tokens below which a product stays on the calling thread: a few
+    /// microseconds of work (a router, a tiny expert batch) costs less than a hand-off, and on
+    /// a busy machine every hand-off may wait for a descheduled worker.
+    static let inlineBytes = 256 << 10
+
     /// `y[t·yStride + r] = Σ_c W[r, c]·x_t[c]` for r in `rows` and t in `0..<tokens`.
     /// `x` holds `tokens` rows in `w.format.linearActivationFormat`. Single-threaded; see `apply`.
     /// Whole 16-row groups of a packed matrix go to the packed kernels, other rows to the row
@@ -93,7 +98,8 @@ public enum Linear {
         let total = a.w.rows + (b?.w.rows ?? 0) + (c?.w.rows ?? 0)
         let g = max(rowGrain, pool.grain(total, perThread: chunksPerThread, minimum: rowGrain) / rowGrain * rowGrain)
         let na = (a.w.rows + g - 1) / g, nb = ((b?.w.rows ?? 0) + g - 1) / g, nc = ((c?.w.rows ?? 0) + g - 1) / g
-        pool.parallelFor(na + nb + nc, grain: 1) { items in
+        let bytes = (a.w.byteCount + (b?.w.byteCount ?? 0) + (c?.w.byteCount ?? 0)) * tokens
+        pool.parallelFor(na + nb + nc, grain: bytes <= inlineBytes ? na + nb + nc : 1) { items in
             for item in items {
                 let job: Job, chunk: Int
                 if item < na { job = a; chunk = item }
@@ -110,7 +116,7 @@ public enum Linear {
     public static func apply(_ w: WeightMatrix, x: ActivationRows, tokens: Int,
                              y: UnsafeMutablePointer<Float>, yStride: Int, pool: ThreadPool) {
         let grain = pool.grain(w.rows, perThread: chunksPerThread, minimum: rowGrain) / rowGrain * rowGrain
-        pool.parallelFor(w.rows, grain: max(rowGrain, grain)) { range in
+        pool.parallelFor(w.rows, grain: w.byteCount * tokens <= inlineBytes ? w.rows : max(rowGrain, grain)) { range in
             multiply(w, rows: range, x: x, tokens: tokens, y: y, yStride: yStride)
         }
     }
