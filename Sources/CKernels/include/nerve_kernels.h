@@ -1,8 +1,10 @@
-// Integer dot-product kernels that Swift cannot express well (AVX-512 VNNI byte dot products),
-// for the linear layers of the decoder. Each computes a tile of rows × tokens with the same
-// float operations, in the same order, as the portable Swift kernels (Tensor/Quant/QuantDot),
-// so results are bit-identical; Tensor calls them only when nerve_kernels_available() says the
-// CPU can run them (runtime dispatch; the file is compiled without -march).
+// Kernels that Swift cannot express well (AVX-512 VNNI byte dot products, f16 widening, lane
+// shuffles) for the decoder: the linear layers (on the file's layout or on weights repacked 16
+// rows per group), the activation quantisers feeding them, and attention's two products. Each
+// computes with the same float operations, in the same order, as the portable Swift code
+// (Tensor/Quant/QuantDot and Quantize, Tensor/Engine/ActivationQuant and CausalAttention), so
+// results are bit-identical; Tensor calls them only when nerve_kernels_available() says the CPU
+// can run them (runtime dispatch; the files are compiled without -march).
 #ifndef NERVE_KERNELS_H
 #define NERVE_KERNELS_H
 
