@@ -44,10 +44,12 @@ import Testing
             let kBuf = UnsafeMutableRawPointer.allocate(byteCount: context * kvWidth * bytes, alignment: 64)
             let vBuf = UnsafeMutableRawPointer.allocate(byteCount: context * kvWidth * bytes, alignment: 64)
             defer { kBuf.deallocate(); vBuf.deallocate() }
-            let cache = KVRows(keys: kBuf, values: vBuf, stride: kvWidth, format: format)
+            // Head-major, as the model's cache.
+            let cache = KVRows(keys: kBuf, values: vBuf, stride: headDim, headStride: context * headDim, format: format)
             for p in 0..<context {
                 keys.withUnsafeBufferPointer { k in values.withUnsafeBufferPointer { v in
-                    cache.store(slot: p, key: k.baseAddress! + p * kvWidth, value: v.baseAddress! + p * kvWidth, count: kvWidth)
+                    cache.store(slot: p, key: k.baseAddress! + p * kvWidth, value: v.baseAddress! + p * kvWidth,
+                                heads: kvHeads, headDim: headDim)
                 } }
             }
             let perThread = CausalAttention.scratchCount(context: context, headDim: headDim, group: group)

@@ -131,7 +131,7 @@ public final class LanguageModel: @unchecked Sendable {
         let batch = options.batchSize ?? (c.isMixtureOfExperts ? 512 : 128)
         state = RunState(config: c, maxBatch: max(1, batch), context: contextLength, threads: threads,
                          formats: formats, expertFormats: downFormats)
-        cache = KVCache(layers: c.layers, context: contextLength, width: c.kvWidth, format: options.kvCache)
+        cache = KVCache(layers: c.layers, context: contextLength, heads: c.kvHeads, headDim: c.headDim, format: options.kvCache)
         pass = ForwardPass(config: c, state: state, cache: cache, pool: pool)
     }
 

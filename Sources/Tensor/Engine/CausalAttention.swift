@@ -11,36 +11,44 @@ public enum KVFormat: Sendable {
     public var elementBytes: Int { self == .f32 ? 4 : 2 }
 }
 
-/// Where the cached keys and values of one layer live: position p's key row at element
-/// `p·stride` of `keys`, its value row at element `p·stride` of `values` (kvHeads·headDim
-/// elements each, in `format`).
+/// Where the cached keys and values of one layer live: key/value head g's row for position p at
+/// element `g·headStride + p·stride` of `keys` / `values` (headDim elements each, in `format`).
+/// A head-major cache (`stride` = headDim) keeps each head's rows contiguous, so attention
+/// streams them instead of striding across pages one position at a time.
 public struct KVRows: @unchecked Sendable {
     public let keys: UnsafeMutableRawPointer
     public let values: UnsafeMutableRawPointer
+    /// Elements from one position's row to the next, within a head.
     public let stride: Int
+    /// Elements from one key/value head to the next.
+    public let headStride: Int
     public let format: KVFormat
 
-    public init(keys: UnsafeMutableRawPointer, values: UnsafeMutableRawPointer, stride: Int, format: KVFormat) {
+    public init(keys: UnsafeMutableRawPointer, values: UnsafeMutableRawPointer, stride: Int, headStride: Int, format: KVFormat) {
         self.keys = keys
         self.values = values
         self.stride = stride
+        self.headStride = headStride
         self.format = format
     }
 
-    /// Stores `count` floats of `key` and `value` as position `slot` (rounded to nearest for f16,
-    /// as ggml's f32 → f16 copy into the cache).
-    public func store(slot: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>, count: Int) {
-        let offset = slot &* stride
-        switch format {
-        case .f32:
-            (keys.assumingMemoryBound(to: Float.self) + offset).update(from: key, count: count)
-            (values.assumingMemoryBound(to: Float.self) + offset).update(from: value, count: count)
-        case .f16:
-            let k = keys.assumingMemoryBound(to: Float16.self) + offset
-            let v = values.assumingMemoryBound(to: Float16.self) + offset
-            for i in 0..<count {
-                k[i] = Float16(key[i])
-                v[i] = Float16(value[i])
+    /// Stores position `slot`'s key and value, `heads` heads of `headDim` floats each taken from
+    /// `key` and `value` (`[heads·headDim]`), rounded to nearest for f16 (as ggml's f32 → f16
+    /// copy into the cache).
+    public func store(slot: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>, heads: Int, headDim: Int) {
+        for g in 0..<heads {
+            let offset = g &* headStride &+ slot &* stride, from = g &* headDim
+            switch format {
+            case .f32:
+                (keys.assumingMemoryBound(to: Float.self) + offset).update(from: key + from, count: headDim)
+                (values.assumingMemoryBound(to: Float.self) + offset).update(from: value + from, count: headDim)
+            case .f16:
+                let k = keys.assumingMemoryBound(to: Float16.self) + offset
+                let v = values.assumingMemoryBound(to: Float16.self) + offset
+                for i in 0..<headDim {
+                    k[i] = Float16(key[from &+ i])
+                    v[i] = Float16(value[from &+ i])
+                }
             }
         }
     }
@@ -110,8 +118,8 @@ public enum CausalAttention {
                 let t = pair / heads, h = pair % heads
                 let g = h / group
                 let length = firstPosition &+ t &+ 1
-                let keys = UnsafeRawPointer(cache.keys) + g &* headDim &* bytes
-                let values = UnsafeRawPointer(cache.values) + g &* headDim &* bytes
+                let keys = UnsafeRawPointer(cache.keys) + g &* cache.headStride &* bytes
+                let values = UnsafeRawPointer(cache.values) + g &* cache.headStride &* bytes
                 let o = out + t &* outStride + h &* headDim, qh = q + t &* qStride + h &* headDim
                 switch cache.format {
                 case .f32:

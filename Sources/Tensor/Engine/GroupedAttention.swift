@@ -43,8 +43,8 @@ enum GroupedAttention {
                     for i in 0..<(group * headDim) { rounded[i] = Float(Float16(qh[i])) }
                     qh = UnsafePointer(rounded)
                 }
-                let keys = UnsafeRawPointer(cache.keys) + g &* headDim &* bytes
-                let values = UnsafeRawPointer(cache.values) + g &* headDim &* bytes
+                let keys = UnsafeRawPointer(cache.keys) + g &* cache.headStride &* bytes
+                let values = UnsafeRawPointer(cache.values) + g &* cache.headStride &* bytes
                 _ = nerve_attention_scores(qh, headDim, group, keys, cache.stride, half ? 1 : 0, length, headDim,
                                            scale, scores, rowLength)
                 for h in 0..<group {
