@@ -60,4 +60,29 @@ INLINE int32_t hsum_i32(__m256i v) {
     return _mm_cvtsi128_si32(r);
 }
 
+// MARK: - Row-interleaved (packed) kernels: 16 rows in the 16 lanes of a 512-bit vector
+
+/// 4 bytes at p (e.g. four activation quants) in every 32-bit lane.
+INLINE __m512i bcast(const void *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return _mm512_set1_epi32(v);
+}
+
+/// acc + Σ_{k<4} u·s per lane (u unsigned, s signed bytes).
+INLINE __m512i dpbusd(__m512i acc, __m512i u, __m512i s) { return _mm512_dpbusd_epi32(acc, u, s); }
+
+/// Byte j (0...3) of every lane, zero-extended to 32 bits.
+INLINE __m512i byte_u(__m512i v, int j) {
+    return j == 3 ? _mm512_srli_epi32(v, 24) : _mm512_and_si512(_mm512_srli_epi32(v, 8 * j), _mm512_set1_epi32(0xFF));
+}
+
+/// Byte j (0...3) of every lane, sign-extended to 32 bits.
+INLINE __m512i byte_s(__m512i v, int j) {
+    return _mm512_srai_epi32(j == 3 ? v : _mm512_slli_epi32(v, 24 - 8 * j), 24);
+}
+
+/// 16 f16 values at p as floats.
+INLINE __m512 f16x16(const uint8_t *p) { return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p)); }
+
 #endif

@@ -12,7 +12,10 @@ extension Tools {
     static func generate(_ inv: Invocation) throws -> Int32 {
         let o = try GenerateFlags(inv)
         let loadStart = WallClock.nanoseconds()
-        let model = try LanguageModel(path: o.model, options: o.threads.map { LoadOptions(contextLength: o.context, threads: $0) } ?? LoadOptions(contextLength: o.context))
+        var load = LoadOptions(contextLength: o.context)
+        if let threads = o.threads { load.threads = threads }
+        load.kvCache = o.kvHalf ? .f16 : .f32
+        let model = try LanguageModel(path: o.model, options: load)
         let loadMs = Double(WallClock.nanoseconds() - loadStart) / 1e6
         let generator = try Generator(model: model)
         let prompt = generator.encode(o.prompt)
@@ -109,6 +112,8 @@ struct GenerateFlags {
     var context: Int?
     var topLogits = 0
     var ignoreEOS: Bool
+    /// --kv-cache f16.
+    var kvHalf = false
 
     /// - Throws: `ClientError.usage` for a missing or malformed flag, `.file` for a missing model.
     init(_ inv: Invocation) throws {
@@ -133,6 +138,10 @@ struct GenerateFlags {
         if let s = inv.options["temperature"] {
             guard let v = Float(s), v.isFinite, v >= 0, v <= 100 else { throw usage("--temperature wants a number in 0...100, not '\(s)'") }
             temperature = v
+        }
+        if let s = inv.options["kv-cache"] {
+            guard s == "f32" || s == "f16" else { throw usage("--kv-cache wants f32 or f16, not '\(s)'") }
+            kvHalf = s == "f16"
         }
         if let s = inv.options["seed"] {
             guard let v = UInt64(s) else { throw usage("--seed wants a whole number ≥ 0, not '\(s)'") }

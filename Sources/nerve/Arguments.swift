@@ -124,6 +124,7 @@ enum Arguments {
                               ("--seed", "S", "random seed for sampling (default 0)"),
                               ("--threads", "N", "kernel threads (default: all processors)"),
                               ("--context", "N", "KV cache positions (default: the model's, at most 4096)"),
+                              ("--kv-cache", "TYPE", "KV cache element type: f32 (default) or f16 (half the memory)"),
                               ("--top-logits", "K", "with --json: the K best logits at every prompt position"),
                               ("--ignore-eos", "", "keep generating past end-of-generation tokens")],
                     details: """

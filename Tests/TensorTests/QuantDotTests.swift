@@ -9,7 +9,7 @@ func randomBlocks(_ format: QuantFormat, count: Int, seed: UInt64) -> [UInt8] {
     func next() -> UInt64 { s = s &* 6364136223846793005 &+ 1442695040888963407; return s >> 33 }
     var bytes = (0..<format.byteCount(count)).map { _ in UInt8(truncatingIfNeeded: next()) }
     let halves: [Int] = switch format {
-    case .q4_0, .q8_0: [0]
+    case .q4_0, .q8_0, .q5_0: [0]
     case .q4_1, .q4_K, .q5_K: [0, 2]
     case .q6_K: [208]
     default: []

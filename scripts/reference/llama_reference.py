@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """llama.cpp's view of a model on a token list, through the llama_cpp bindings: the logits at
 every position and, for mixtures of experts, the experts chosen per layer and token (the
-ffn_moe_topk tensors, read with an eval callback). F32 KV cache, no flash attention, one batch.
-usage: llama_reference.py MODEL.gguf 1,2,3 OUT.json [--tensors OUT.npz] [--decimals N]
+ffn_moe_topk tensors, read with an eval callback). F32 KV cache (or F16 with --kv-cache f16),
+no flash attention, one batch.
+usage: llama_reference.py MODEL.gguf 1,2,3 OUT.json [--tensors OUT.npz] [--decimals N] [--kv-cache f16]
 --tensors also saves every F32/I32 tensor of the graph by name (for locating a divergence: an
 architecture's intermediate values can be compared with LanguageModel.tap's)."""
 import argparse, ctypes, json, os, sys
@@ -21,6 +22,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model"); ap.add_argument("tokens"); ap.add_argument("out")
     ap.add_argument("--tensors"); ap.add_argument("--decimals", type=int, default=6)
+    ap.add_argument("--kv-cache", choices=["f32", "f16"], default="f32")
     a = ap.parse_args()
     tokens = [int(t) for t in a.tokens.split(",")]
     saved = {}
@@ -47,7 +49,7 @@ def main():
     p = L.llama_context_default_params()
     p.n_ctx = max(256, len(tokens)); p.n_batch = p.n_ubatch = max(256, len(tokens))
     p.n_threads = p.n_threads_batch = 2
-    p.type_k = p.type_v = 0            # F32 KV cache
+    p.type_k = p.type_v = 0 if a.kv_cache == "f32" else 1   # GGML_TYPE_F32 / GGML_TYPE_F16
     p.flash_attn_type = 0              # off
     p.cb_eval = on_tensor
     ctx = L.llama_init_from_model(model, p)
@@ -59,7 +61,7 @@ def main():
     n_vocab = L.llama_vocab_n_tokens(L.llama_model_get_vocab(model))
     logits = np.ctypeslib.as_array(L.llama_get_logits(ctx), shape=(len(tokens) * n_vocab,)).reshape(len(tokens), n_vocab).copy()
     layers = sorted((k for k in saved if k.startswith("ffn_moe_topk-") and "#" not in k), key=lambda k: int(k.split("-")[1]))
-    out = {"model": os.path.basename(a.model), "tokens": tokens, "kv_cache": "f32",
+    out = {"model": os.path.basename(a.model), "tokens": tokens, "kv_cache": a.kv_cache,
            "logits": [[round(float(v), a.decimals) for v in row] for row in logits],
            "experts": [saved[k].reshape(-1).tolist() for k in layers]}
     with open(a.out, "w") as f:

@@ -13,8 +13,7 @@ struct ExpertTensor {
     /// Expert `e`'s matrix.
     @inline(__always)
     func expert(_ e: Int) -> WeightMatrix {
-        WeightMatrix(format: stacked.format, rows: rowsPerExpert, columns: stacked.columns,
-                     data: stacked.row(e &* rowsPerExpert))
+        stacked.slice(rows: (e &* rowsPerExpert)..<((e &+ 1) &* rowsPerExpert))
     }
 
     /// Bytes of one expert's matrix (what routing a token to it reads).

@@ -116,9 +116,7 @@ final class ForwardPass: @unchecked Sendable {
                 let rt = table + t * nRot
                 DecoderKernels.rope(qt, heads: heads, headDim: hd, nRot: nRot, table: rt, neox: neox)
                 DecoderKernels.rope(kt, heads: kvHeads, headDim: hd, nRot: nRot, table: rt, neox: neox)
-                let slot = position + t
-                (kv.keys + slot * kv.stride).update(from: kt, count: kw)
-                (kv.values + slot * kv.stride).update(from: v + t * kw, count: kw)
+                kv.store(slot: position + t, key: kt, value: v + t * kw, heads: kvHeads, headDim: hd)
             }
         }
         tap("Qrope", q, n * qw); tap("Krope", k, n * kw)

@@ -1,30 +1,42 @@
-// The key/value cache: f32 keys and values of every layer for every position of the context,
-// allocated once at load (untouched pages cost no memory until a long context reaches them).
+// The key/value cache: keys and values (f32, or f16 for half the memory and attention traffic)
+// of every layer for every position of the context, allocated once at load (untouched pages
+// cost no memory until a long context reaches them). Head-major: one head's rows for all
+// positions are contiguous, so attention streams them.
 import Tensor
 
-/// Keys and values of all layers: `[layers, context, kvHeads·headDim]` each.
+/// Keys and values of all layers: `[layers, kvHeads, context, headDim]` each, in `format`.
 final class KVCache: @unchecked Sendable {
     let layers: Int
     let context: Int
-    let width: Int
-    private let keys: RawBuffer           // [layers, context, width]
-    private let values: RawBuffer         // [layers, context, width]
+    let heads: Int
+    let headDim: Int
+    let format: KVFormat
+    private let keys: RawBuffer           // [layers, kvHeads, context, headDim] elements of `format`
+    private let values: RawBuffer         // [layers, kvHeads, context, headDim] elements of `format`
     /// Positions filled (the next token's position).
     var length = 0
 
-    init(layers: Int, context: Int, width: Int) {
+    /// Elements per position of one layer (kvHeads·headDim).
+    var width: Int { heads * headDim }
+
+    init(layers: Int, context: Int, heads: Int, headDim: Int, format: KVFormat) {
         self.layers = layers
         self.context = context
-        self.width = width
-        keys = RawBuffer(bytes: layers * context * width * 4)
-        values = RawBuffer(bytes: layers * context * width * 4)
+        self.heads = heads
+        self.headDim = headDim
+        self.format = format
+        let width = heads * headDim
+        keys = RawBuffer(bytes: layers * context * width * format.elementBytes)
+        values = RawBuffer(bytes: layers * context * width * format.elementBytes)
     }
 
     /// Layer `l`'s rows, for the attention kernel.
     func rows(_ l: Int) -> KVRows {
-        KVRows(keys: keys.floats + l * context * width, values: values.floats + l * context * width, stride: width)
+        let offset = l * context * width * format.elementBytes
+        return KVRows(keys: keys.pointer + offset, values: values.pointer + offset, stride: headDim,
+                      headStride: context * headDim, format: format)
     }
 
     /// Bytes of the whole cache.
-    var byteCount: Int { 2 * layers * context * width * 4 }
+    var byteCount: Int { 2 * layers * context * width * format.elementBytes }
 }

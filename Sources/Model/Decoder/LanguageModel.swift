@@ -11,13 +11,21 @@ public struct LoadOptions: Sendable {
     public var contextLength: Int?
     /// Threads for the kernels (the caller's thread included).
     public var threads: Int
-    /// Tokens evaluated together in prefill (the run-state buffers are sized for it).
-    public var batchSize: Int
+    /// Tokens evaluated together in prefill (the run-state buffers are sized for it); nil: 128
+    /// for dense models — the linear kernels stream weights once per 32 tokens anyway, so a
+    /// larger batch only costs memory — and 512 for mixtures of experts, where each chosen
+    /// expert's weights are read once per batch.
+    public var batchSize: Int?
+    /// How the KV cache stores keys and values: f32 (llama.cpp's logits with an f32 cache to
+    /// float rounding) or f16 (half the memory and attention reads; llama.cpp's default).
+    public var kvCache: KVFormat
 
-    public init(contextLength: Int? = nil, threads: Int = Parallel.processors, batchSize: Int = 512) {
+    public init(contextLength: Int? = nil, threads: Int = Parallel.processors, batchSize: Int? = nil,
+                kvCache: KVFormat = .f32) {
         self.contextLength = contextLength
         self.threads = threads
         self.batchSize = batchSize
+        self.kvCache = kvCache
     }
 }
 
@@ -48,6 +56,7 @@ public final class LanguageModel: @unchecked Sendable {
     private let outputBias: UnsafePointer<Float>?         // [vocabulary]
     private let ropeFactors: UnsafePointer<Float>?        // [ropeDimensions / 2] (llama 3 rope_freqs)
     private let owned: OwnedFloats
+    private let packed: PackedWeights?
     private let state: RunState
     private let cache: KVCache
     private let pool: ThreadPool
@@ -88,7 +97,14 @@ public final class LanguageModel: @unchecked Sendable {
 
         let owned = OwnedFloats()
         self.owned = owned
-        let b = TensorBinder(file: file, owned: owned)
+        let threads = max(1, options.threads)
+        let pool = ThreadPool(threads: threads)
+        self.pool = pool
+        // Q4_K/Q6_K matrices are repacked for the tiled kernels as they are bound.
+        let packed = PackedWeights(file: file, pool: pool)
+        self.packed = packed
+        var b = TensorBinder(file: file, owned: owned)
+        b.packer = packed
         let embInfo = try b.info(.tokenEmbedding, [c.embedding, c.vocabulary])
         guard let embFormat = QuantFormat(rawValue: embInfo.type.rawValue) else {
             throw ModelError.unsupportedTensorType(name: embInfo.name, type: embInfo.type.name)
@@ -104,8 +120,6 @@ public final class LanguageModel: @unchecked Sendable {
         layers = try arch.layers.init(b, c)
 
         contextLength = max(1, min(options.contextLength ?? min(4096, c.contextLength), 1 << 20))
-        let threads = max(1, options.threads)
-        pool = ThreadPool(threads: threads)
         // Activation formats the weights need: all of them for the shared buffer, the expert
         // down projections' for the MoE hidden rows.
         var formats: Set<QuantFormat> = [.f32], downFormats: Set<QuantFormat> = [.f32]
@@ -114,9 +128,10 @@ public final class LanguageModel: @unchecked Sendable {
             formats.insert(f.linearActivationFormat)
             if t.name.hasSuffix("ffn_down_exps.weight") { downFormats.insert(f.linearActivationFormat) }
         }
-        state = RunState(config: c, maxBatch: max(1, options.batchSize), context: contextLength, threads: threads,
+        let batch = options.batchSize ?? (c.isMixtureOfExperts ? 512 : 128)
+        state = RunState(config: c, maxBatch: max(1, batch), context: contextLength, threads: threads,
                          formats: formats, expertFormats: downFormats)
-        cache = KVCache(layers: c.layers, context: contextLength, width: c.kvWidth)
+        cache = KVCache(layers: c.layers, context: contextLength, heads: c.kvHeads, headDim: c.headDim, format: options.kvCache)
         pass = ForwardPass(config: c, state: state, cache: cache, pool: pool)
     }
 

@@ -105,8 +105,7 @@ extension ForwardPass {
         let gate = m.gate.floats, up = m.up.floats
         let xg = acts.rows(w.experts.gate.stacked.format.linearActivationFormat, pool: pool)
         let xu = acts.rows(w.experts.up.stacked.format.linearActivationFormat, pool: pool)
-        let grain = Linear.rowGrain
-        forEachExpertChunk(rows: width, starts: start, experts: ne, jobsPerExpert: 2, grain: grain) { x, job, rows in
+        forEachExpertChunk(rows: width, starts: start, experts: ne, jobsPerExpert: 2) { x, job, rows in
             let first = Int(start[x]), count = Int(start[x + 1]) - first
             let tensor = job == 0 ? w.experts.gate : w.experts.up
             let src = job == 0 ? xg : xu
@@ -119,7 +118,8 @@ extension ForwardPass {
         let assignments = n * k
         let downFormat = w.experts.down.stacked.format.linearActivationFormat
         let hidden = m.hidden.pointer, hiddenBytes = m.hiddenRowBytes
-        pool.parallelFor(assignments, grain: max(1, pool.grain(assignments, perThread: 2))) { range in
+        let small = assignments * width < 1 << 16           // decode: a few microseconds, no hand-off
+        pool.parallelFor(assignments, grain: small ? assignments : max(1, pool.grain(assignments, perThread: 2))) { range in
             for a in range {
                 let g = gate + a * width
                 DecoderKernels.swiglu(gate: g, up: up + a * width, count: width, into: g)
@@ -129,7 +129,7 @@ extension ForwardPass {
 
         // down of every chosen expert: [assignments, embedding].
         let down = m.down.floats
-        forEachExpertChunk(rows: e, starts: start, experts: ne, jobsPerExpert: 1, grain: grain) { x, _, rows in
+        forEachExpertChunk(rows: e, starts: start, experts: ne, jobsPerExpert: 1) { x, _, rows in
             let first = Int(start[x]), count = Int(start[x + 1]) - first
             let rowsIn = ActivationRows(base: UnsafeRawPointer(hidden + first * hiddenBytes), stride: hiddenBytes)
             Linear.multiply(w.experts.down.expert(x), rows: rows, x: rowsIn, tokens: count,
@@ -155,11 +155,11 @@ extension ForwardPass {
     }
 
     /// Runs `body(expert, job, rowRange)` for every expert with tokens, every job index below
-    /// `jobsPerExpert` and every `grain`-row chunk of `rows`, spread over the pool.
+    /// `jobsPerExpert` and every row chunk of `rows`, spread over the pool. Chunks are whole
+    /// 16-row groups, about 16 per thread over all experts' work: in decode a chunk of 16 rows
+    /// was ~1 µs of streaming, too little for the cost of a kernel call.
     private func forEachExpertChunk(rows: Int, starts: UnsafeMutablePointer<Int32>, experts: Int, jobsPerExpert: Int,
-                                    grain: Int, _ body: (Int, Int, Range<Int>) -> Void) {
-        let chunks = (rows + grain - 1) / grain
-        let perExpert = chunks * jobsPerExpert
+                                    _ body: (Int, Int, Range<Int>) -> Void) {
         guard let m = state.moe else { return }
         // Active experts, packed: expertScratch[i] is the i-th expert with tokens.
         let active = m.expertScratch.ints
@@ -168,6 +168,11 @@ extension ForwardPass {
             active[count] = Int32(x)
             count += 1
         }
+        let unit = Linear.rowGrain
+        let grain = min(max(unit, pool.grain(count * jobsPerExpert * rows, perThread: 16, minimum: unit) / unit * unit),
+                        (rows + unit - 1) / unit * unit)
+        let chunks = (rows + grain - 1) / grain
+        let perExpert = chunks * jobsPerExpert
         pool.parallelFor(count * perExpert, grain: 1) { items in
             for item in items {
                 let x = Int(active[item / perExpert])

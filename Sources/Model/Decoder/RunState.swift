@@ -32,7 +32,7 @@ final class RunState: @unchecked Sendable {
     let ffUp: RawBuffer         // [B, ffWidth]
     let shared: RawBuffer       // [B, embedding] shared expert output
     let rope: RawBuffer         // [B, ropeDimensions] cos/sin pairs per new token
-    let scores: RawBuffer       // [threads, context + 64·headDim] attention scores and partial sums per thread
+    let scores: RawBuffer       // [threads, scoresPerThread] attention scores and partial sums per thread
     let scoresPerThread: Int
     let logits: RawBuffer       // [logitRows, vocabulary]
     let logitRows: Int
@@ -58,7 +58,7 @@ final class RunState: @unchecked Sendable {
         ffUp = floats(b * ffWidth)
         shared = floats(b * c.embedding)
         rope = floats(b * c.ropeDimensions)
-        scoresPerThread = CausalAttention.scratchCount(context: context, headDim: c.headDim)
+        scoresPerThread = CausalAttention.scratchCount(context: context, headDim: c.headDim, group: c.heads / max(1, c.kvHeads))
         scores = floats(threads * scoresPerThread)
         logitRows = Self.logitChunk
         logits = floats(logitRows * c.vocabulary)

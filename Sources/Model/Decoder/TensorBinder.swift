@@ -22,6 +22,8 @@ final class OwnedFloats: @unchecked Sendable {
 struct TensorBinder {
     let file: GGUFFile
     let owned: OwnedFloats
+    /// Where matrices get their packed copies (nil: the unpacked kernels only).
+    var packer: PackedWeights? = nil
 
     /// Whether the file has tensor `t`.
     func has(_ t: TensorName) -> Bool { file.tensor(named: t.name) != nil }
@@ -44,7 +46,8 @@ struct TensorBinder {
     /// - Throws: `ModelError.missingTensor`, `.shape`, `.unsupportedTensorType`.
     func matrix(_ t: TensorName, rows: Int, columns: Int) throws -> WeightMatrix {
         let i = try info(t, [columns, rows])
-        return WeightMatrix(format: try format(of: i), rows: rows, columns: columns, data: try base(of: i))
+        let w = WeightMatrix(format: try format(of: i), rows: rows, columns: columns, data: try base(of: i))
+        return packer?.pack(w) ?? w
     }
 
     /// `matrix` when the tensor exists, else nil. - Throws: as `matrix` for a present tensor.
@@ -57,7 +60,7 @@ struct TensorBinder {
     func experts(_ t: TensorName, rows: Int, columns: Int, experts: Int) throws -> ExpertTensor {
         let i = try info(t, [columns, rows, experts])
         let all = WeightMatrix(format: try format(of: i), rows: rows * experts, columns: columns, data: try base(of: i))
-        return ExpertTensor(stacked: all, rowsPerExpert: rows, experts: experts)
+        return ExpertTensor(stacked: packer?.pack(all) ?? all, rowsPerExpert: rows, experts: experts)
     }
 
     /// A float vector of `count` elements (F32 read in place; F16/BF16 converted once).

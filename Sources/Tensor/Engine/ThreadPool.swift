@@ -77,6 +77,10 @@ private final class PoolState: @unchecked Sendable {
     let sleepers = Atomic<Int>(0)        // workers blocked on `wake`
     let stopping = Atomic<Bool>(false)
     let wake = NSCondition()
+    /// The caller blocks here when a registered worker takes long to finish its last chunk
+    /// (on a busy machine the worker may be waiting for the very core the caller spins on).
+    let finished = NSCondition()
+    let callerWaiting = Atomic<Bool>(false)
     /// The current job; written by the caller while no worker is registered, read by registered
     /// workers only.
     @exclusivity(unchecked) var body: ((Range<Int>, Int) -> Void)?
@@ -89,6 +93,9 @@ private final class PoolState: @unchecked Sendable {
     /// Spin iterations (each one atomic load) before an idle worker sleeps: about 0.2–1 ms here,
     /// longer than the serial work between two kernel calls of a decode step.
     static let spinLimit = 200_000
+    /// Spin iterations of the caller waiting for registered workers before it blocks (tens of
+    /// microseconds: a worker's last chunk normally ends well within that).
+    static let callerSpinLimit = 50_000
 
     func run(count: Int, grain: Int, _ body: (Range<Int>, Int) -> Void) {
         withoutActuallyEscaping(body) { escaping in
@@ -107,7 +114,18 @@ private final class PoolState: @unchecked Sendable {
             work(worker: 0)
             // Every chunk is claimed: refuse late workers, wait for the registered ones.
             state.bitwiseOr(Self.closed, ordering: .acquiringAndReleasing)
-            while state.load(ordering: .acquiring) & Self.registered != 0 {}
+            var spins = 0
+            while state.load(ordering: .acquiring) & Self.registered != 0 {
+                spins += 1
+                if spins < Self.callerSpinLimit { continue }
+                // Announce the wait before the last check; a finishing worker reads the flag
+                // after its decrement, so one of the two always sees the other.
+                finished.lock()
+                callerWaiting.store(true, ordering: .sequentiallyConsistent)
+                while state.load(ordering: .sequentiallyConsistent) & Self.registered != 0 { finished.wait() }
+                callerWaiting.store(false, ordering: .sequentiallyConsistent)
+                finished.unlock()
+            }
             self.body = nil
         }
     }
@@ -163,7 +181,12 @@ private final class PoolState: @unchecked Sendable {
             if stopping.load(ordering: .acquiring) { return }
             if register(seen) {
                 work(worker: index)
-                state.subtract(1, ordering: .releasing)
+                state.subtract(1, ordering: .sequentiallyConsistent)
+                if callerWaiting.load(ordering: .sequentiallyConsistent) {
+                    finished.lock()
+                    finished.broadcast()
+                    finished.unlock()
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 // A weight matrix as the inference kernels see it (rows of one storage format in memory owned by
 // someone else, e.g. a GGUF mmap), and the activation format each weight format multiplies with.
 // The pairing follows ggml's `vec_dot_type`, so products round the way llama.cpp's do.
+import CKernels
 
 /// `rows` × `columns` weights (`[out, in]`, row-major), each row `rowBytes` bytes of `format`.
 /// The memory belongs to the caller (a mapped model file) and must outlive every use.
@@ -15,16 +16,22 @@ public struct WeightMatrix: @unchecked Sendable {
     public let data: UnsafeRawPointer
     /// Bytes per row.
     public let rowBytes: Int
+    /// The same weights repacked for the tiled kernels (`WeightPacking`): rows
+    /// `0 ..< rows / 16 · 16` in groups of 16, group g at byte `16·g·rowBytes`; nil when not
+    /// packed. Rows past the last whole group are read from `data` only.
+    public let packed: UnsafeRawPointer?
 
-    /// Describes `rows` rows of `columns` elements of `format` at `data`.
-    /// Precondition (programmer error): `columns` is a whole number of blocks and `format` is
-    /// one the linear kernels handle (`format.isLinearWeight`); loaders check file data first.
-    public init(format: QuantFormat, rows: Int, columns: Int, data: UnsafeRawPointer) {
+    /// Describes `rows` rows of `columns` elements of `format` at `data` (and their packed copy,
+    /// if any). Precondition (programmer error): `columns` is a whole number of blocks and
+    /// `format` is one the linear kernels handle (`format.isLinearWeight`); loaders check file
+    /// data first.
+    public init(format: QuantFormat, rows: Int, columns: Int, data: UnsafeRawPointer, packed: UnsafeRawPointer? = nil) {
         precondition(format.isLinearWeight && columns % format.blockSize == 0, "unsupported weight \(format.name) × \(columns)")
         self.format = format
         self.rows = rows
         self.columns = columns
         self.data = data
+        self.packed = packed
         rowBytes = format.byteCount(columns)
     }
 
@@ -32,9 +39,13 @@ public struct WeightMatrix: @unchecked Sendable {
     @inline(__always)
     public func row(_ r: Int) -> UnsafeRawPointer { data + r &* rowBytes }
 
-    /// Rows `range` as a matrix of their own (e.g. one expert of a stacked expert tensor).
+    /// Rows `range` as a matrix of their own (e.g. one expert of a stacked expert tensor); the
+    /// packed copy comes along when the range starts on a 16-row group.
     public func slice(rows range: Range<Int>) -> WeightMatrix {
-        WeightMatrix(format: format, rows: range.count, columns: columns, data: row(range.lowerBound))
+        let offset = range.lowerBound &* rowBytes
+        let keep = range.lowerBound % WeightPacking.rowGroup == 0
+        return WeightMatrix(format: format, rows: range.count, columns: columns, data: data + offset,
+                            packed: keep ? packed.map { $0 + offset } : nil)
     }
 
     /// Bytes read by one full pass over the matrix.
@@ -82,10 +93,16 @@ public func quantizeActivations(_ x: UnsafePointer<Float>, count: Int, format: Q
     case .bf16:
         let y = dst.assumingMemoryBound(to: Float.self)
         for i in 0..<count { y[i] = BFloat16.toFloat(BFloat16.fromFloat(x[i])) }
+    case .q8_0 where FastLinear.available:
+        nerve_quantize_q8_0(x, dst, count / 32)
     case .q8_0:
         ActivationQuant.q8_0(x, dst, count: count)
+    case .q8_1 where FastLinear.available:
+        nerve_quantize_q8_1(x, dst, count / 32)
     case .q8_1:
         ActivationQuant.q8_1(x, dst, count: count)
+    case .q8_K where FastLinear.available:
+        nerve_quantize_q8_K(x, dst, count / 256)
     default:
         quantize(type: format, src: x, dst: dst, count: count)
     }
