@@ -58,8 +58,8 @@ import TestSupport
         version = 1
         [stage.local]
         accept = 0.7
-        features = ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined"]
-        weights = [1.0, 0.5, -0.25, 2.0, 1.5, -6.0]
+        features = ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined", "agreement", "extract_confidence", "answer_tokens"]
+        weights = [1.0, 0.5, -0.25, 2.0, 1.5, -6.0, 0.5, 0.75, -0.0625]
         bias = 0.125
         """
 
@@ -94,6 +94,8 @@ import TestSupport
         let z = 0.125 + 1.0 * (f?["mean_logprob"]?.doubleValue ?? 0) + 0.5 * (f?["min_logprob"]?.doubleValue ?? 0)
             - 0.25 * (f?["entropy"]?.doubleValue ?? 0) + 2.0 * (f?["cites"]?.doubleValue ?? 0)
             + 1.5 * (f?["support"]?.doubleValue ?? 0) - 6.0 * (f?["declined"]?.doubleValue ?? 0)
+            + 0.5 * (f?["agreement"]?.doubleValue ?? 0) + 0.75 * (f?["extract_confidence"]?.doubleValue ?? 0)
+            - 0.0625 * (f?["answer_tokens"]?.doubleValue ?? 0)
         let expected = Decimals.rounded(1 / (1 + Foundation.exp(-z)), places: 4)
         #expect(here["confidence"]?.doubleValue == expected)
         #expect(there["confidence"]?.doubleValue == expected)
