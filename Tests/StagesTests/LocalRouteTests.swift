@@ -2,7 +2,8 @@
 // their stable names (agreement with the extractive candidate, its confidence, answer length),
 // prefill/decode times in the reply, a model file that is not installed standing the stage aside
 // with a note (and the cascade answering anyway), long passages cut around the question's words,
-// and the figures `status` reports (recent speed, expert balance).
+// unmarked answers attributed to their passage, declines in other words, and the figures
+// `status` reports (recent speed, expert balance).
 import Config
 import Index
 import JSON
@@ -26,7 +27,7 @@ import TestSupport
         var info: LocalModelInfo { LocalModelInfo(name: "Timed", architecture: "qwen3moe", quantization: "Q4_K_M", context: 2048, experts: 4, expertsUsed: 1) }
     }
 
-    static func pipeline(model: String) -> String {
+    static func pipeline(model: String, accept: Double) -> String {
         """
         version = 1
         [[stage]]
@@ -46,13 +47,14 @@ import TestSupport
         kind = "answer.generate"
         in = ["question.text", "bm25.hits", "extract.answer"]
         model = "\(model)"
-        accept = 0.6
+        accept = \(accept)
 
         """
     }
 
-    func fixture(_ models: ModelCache, model: String = "model.gguf") throws -> EngineFixture {
-        let f = try EngineFixture(ask: Self.pipeline(model: model), models: models)
+    /// `accept`: the local stage's; 0 makes its answer final whatever its confidence.
+    func fixture(_ models: ModelCache, model: String = "model.gguf", accept: Double = 0.6) throws -> EngineFixture {
+        let f = try EngineFixture(ask: Self.pipeline(model: model, accept: accept), models: models)
         try f.write("parking.md", "# Parking\n\nParking permits cost nine dollars a month at the north garage.")
         try f.write("lunch.md", "# Lunch\n\nThe cafeteria serves lunch from noon until two.")
         try f.ingest()
@@ -80,6 +82,24 @@ import TestSupport
         #expect(AnswerAgreement.score("No overtime [1].", candidate) == 0.5, "the same words, but no figure")
         #expect(AnswerAgreement.score("Ask the travel desk.", "") == 0)
         #expect(abs(AnswerAgreement.score("Ask the travel desk [2].", "The travel desk books flights.") - 2.0 / 3) < 1e-9)
+    }
+
+    @Test func anUnmarkedAnswerIsAttributedToThePassageThatHoldsIt() throws {
+        let f = try fixture(ModelCache { _, _, _ in TimedModel("Parking permits cost nine dollars a month.") })
+        let a = try f.ask("How much is a parking permit?", explain: true)
+        #expect(a["citations"]?[0]?["path"]?.stringValue?.hasSuffix("/parking.md") == true)
+        #expect(stage(a, "local")?["features"]?["cites"] == 0.0, "the model itself cited nothing")
+        let g = try fixture(ModelCache { _, _, _ in TimedModel("Ask your manager about it.") }, accept: 0)
+        let b = try g.ask("How much is a parking permit?")
+        #expect(b["route"] == "local")
+        #expect(b["citations"]?.arrayValue?.isEmpty == true, "nothing supports it")
+    }
+
+    @Test func declinesInOtherWordsCountAsDeclines() {
+        #expect(EvidencePrompt.declined("NOT IN DOCUMENTS"))
+        #expect(EvidencePrompt.declined("The size of the rental car is not specified in the given passages."))
+        #expect(EvidencePrompt.declined("The passages do not mention a parking fee."))
+        #expect(!EvidencePrompt.declined("Permits cost nine dollars [1]; bikes are not charged."))
     }
 
     @Test func theReplyCarriesPrefillAndDecodeTimes() throws {

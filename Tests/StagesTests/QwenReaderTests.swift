@@ -67,6 +67,6 @@ import TestSupport
         #expect(evaluated + 30 < prompt, "evaluated \(evaluated) of \(prompt) prompt tokens")
         let local = b["stages"]?.arrayValue?.first { $0["id"] == "local" }
         #expect((local?["prefill_ms"]?.doubleValue ?? 0) > 0 && (local?["decode_ms"]?.doubleValue ?? 0) > 0)
-        print("QwenReaderTests: \(text) | \(second) | prefill \(recent?["prefill_tokens_per_s"] ?? .null) tok/s, decode \(recent?["decode_tokens_per_s"] ?? .null) tok/s")
+        print("QwenReaderTests: \(text) | \(second) | prefill \(recent?["prefill_tokens_per_s"]?.doubleValue ?? 0) tok/s, decode \(recent?["decode_tokens_per_s"]?.doubleValue ?? 0) tok/s")
     }
 }

@@ -3,7 +3,8 @@ extractive stage runs first, as in the default pipeline, but is never accepted, 
 and confidence reach the model), with the default pipeline's retrieval. Per setting of the local
 stage (passages, passage_chars, earlier, max_tokens) it reports the share of answerable questions
 answered right (the text contains an accepted answer, SQuAD-normalised, and a citation names one
-of the question's files), the share of unanswerable ones declined (NOT IN DOCUMENTS), and time to
+of the question's files; `right_cited_by_model` counts those whose [n] marks did it, rather than
+the stage's attribution of an unmarked answer to its best-supporting passage), the share of unanswerable ones declined (NOT IN DOCUMENTS), and time to
 first token and total time per question (p50, p90), as the asker sees them over the socket.
 
 Run by scripts/bench/local-route, which builds nerved and passes the paths; see its header.
@@ -91,8 +92,7 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(p / 100 * len(xs)))] if xs else 0.0
 
 
-def judge(q, text, citations, data):
-    declined = "NOT IN DOCUMENTS" in text.upper()
+def judge(q, text, citations, data, declined):
     if q["unanswerable"]:
         return {"right": False, "declined": declined}
     files = [os.path.join(data, f) for f in q["files"]]
@@ -154,7 +154,10 @@ def run_setting(name, setting, questions, args):
                    "prefill_ms": local.get("prefill_ms", 0), "decode_ms": local.get("decode_ms", 0),
                    "confidence": local.get("confidence"), "features": local.get("features", {}),
                    "status": local.get("status"), "note": local.get("note")}
-            row.update(judge(q, text, r.get("citations", []) if r.get("route") == "local" else [], args.data))
+            # Declined: NOT IN DOCUMENTS, or the stage's `declined` feature (other wordings of it).
+            declined = "NOT IN DOCUMENTS" in text.upper() or row["features"].get("declined") == 1
+            row["cited_by_model"] = row["features"].get("cites") == 1
+            row.update(judge(q, text, r.get("citations", []) if r.get("route") == "local" else [], args.data, declined))
             rows.append(row)
             if args.verbose:
                 print("  %s %s %.1fs %s" % (q["id"], "RIGHT" if row["right"] else ("declined" if row["declined"] else "-"),
@@ -174,6 +177,7 @@ def summary(rows):
         "questions": len(rows), "answerable": len(ans), "unanswerable": len(una),
         "right": sum(r["right"] for r in ans), "right_share": round(sum(r["right"] for r in ans) / max(1, len(ans)), 4),
         "text_right": sum(r["text_right"] for r in ans), "declined_answerable": sum(r["declined"] for r in ans),
+        "right_cited_by_model": sum(r["right"] and r["cited_by_model"] for r in ans),
         "declined": sum(r["declined"] for r in una), "declined_share": round(sum(r["declined"] for r in una) / max(1, len(una)), 4),
         "ttft_ms": {"p50": round(pct([r["ttft_ms"] for r in rows], 50)), "p90": round(pct([r["ttft_ms"] for r in rows], 90))},
         "total_ms": {"p50": round(pct([r["total_ms"] for r in rows], 50)), "p90": round(pct([r["total_ms"] for r in rows], 90))},

@@ -8,11 +8,14 @@ import Index
 import JSON
 
 public enum EvidencePrompt {
+    /// The instructions. Worded as a helpful assistant's task rather than a prohibition: with
+    /// "using only the passages ... only if no passage contains the answer, reply exactly: NOT IN
+    /// DOCUMENTS", Qwen2.5-Coder-1.5B (and llama.cpp on the same prompt) declined questions whose
+    /// answer was in passage [1].
     public static let system = """
-    You answer questions about an organisation's documents using only the numbered passages given. \
-    Answer in one or two sentences, using the passages' own words for figures, names and terms, \
-    and cite the passages you used like [1] or [2][3]. \
-    Only if no passage contains the answer, reply exactly: NOT IN DOCUMENTS
+    You are a helpful assistant. Answer the user's question from the numbered passages in one or \
+    two sentences, citing the passage number like [1]. If none of the passages answers it, reply \
+    NOT IN DOCUMENTS.
     """
 
     /// The user message: the passages, (with `previous`) earlier stages' attempts, then the
@@ -83,8 +86,26 @@ public enum EvidencePrompt {
         return out
     }
 
-    /// Whether the model said the passages lack the answer.
+    /// Whether the model said the passages lack the answer: the reply asked for, or one of the
+    /// ways a small model words it anyway ("... is not specified in the given passages").
     public static func declined(_ text: String) -> Bool {
-        text.uppercased().contains("NOT IN DOCUMENTS")
+        if text.uppercased().contains("NOT IN DOCUMENTS") { return true }
+        let t = text.lowercased()
+        return declinePhrases.contains { t.contains($0) }
     }
+
+    /// "not mentioned in the given passages", "the passages do not contain", ...
+    static let declinePhrases: [String] = {
+        let places = ["passages", "passage", "documents", "context"]
+        var out: [String] = []
+        for place in places {
+            for verb in ["specified", "mentioned", "provided", "stated", "found", "given", "included"] {
+                for qualifier in ["", "given ", "provided ", "above "] { out.append("not \(verb) in the \(qualifier)\(place)") }
+            }
+            for verb in ["contain", "mention", "specify", "provide", "say", "answer"] {
+                out += ["\(place) do not \(verb)", "\(place) does not \(verb)"]
+            }
+        }
+        return out
+    }()
 }

@@ -79,7 +79,10 @@ struct GenerateStage: Stage {
         let text = r.text.trimmingCharacters()
         let cited = EvidencePrompt.citedNumbers(text).filter { $0 <= shown.count }
         let features = GenerateFeatures(result: r, text: text, cited: cited, shown: shown, previous: previous)
-        var a = Answer(text: text, confidence: calibration.probability(features), citations: cited.map { Citation.from(shown[$0 - 1]) },
+        // An answer without [n] marks still names its source when one shown passage holds most of
+        // what it says (`cites` stays 0: the model did not cite, and its confidence says so).
+        let sources = cited.isEmpty && !EvidencePrompt.declined(text) ? GenerateFeatures.bestSupport(text, shown).map { [$0] } ?? [] : cited
+        var a = Answer(text: text, confidence: calibration.probability(features), citations: sources.map { Citation.from(shown[$0 - 1]) },
                        passages: hits.prefix(3).map { Passage(text: $0.text, score: $0.score, citation: Citation.from($0)) })
         a.tokensIn = r.promptTokens
         a.tokensOut = r.generatedTokens
@@ -108,6 +111,14 @@ struct GenerateFeatures {
                   Self.support(text, in: sources), declined ? 1 : 0,
                   declined ? 0 : candidate.map { AnswerAgreement.score(text, $0.text) } ?? 0,
                   candidate?.confidence ?? 0, Double(r.generatedTokens)]
+    }
+
+    /// The shown passage (numbered from 1) holding the largest share of the answer's content
+    /// words, when that share is at least `minimum`.
+    static func bestSupport(_ answer: String, _ shown: [Hit], minimum: Double = 0.6) -> Int? {
+        let scored = shown.enumerated().map { ($0.offset + 1, support(answer, in: [$0.element])) }
+        guard let best = scored.max(by: { $0.1 < $1.1 || $0.1 == $1.1 && $0.0 > $1.0 }), best.1 >= minimum else { return nil }
+        return best.0
     }
 
     /// The share of the answer's content words found in the passages it rests on: a model that
