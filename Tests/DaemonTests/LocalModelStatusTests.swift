@@ -98,13 +98,12 @@ import Wire
 
     @Test func theDefaultPipelineWithoutWeightsOrKeyAnswersAndSaysWhy() throws {
         let h = try DaemonHarness(.live) { c in
-            // The repository's pipelines, copied so that their model path finds no file; a real
-            // `nerved worker` serves the local stage, and the frontier's key variable is unset.
+            // The repository's pipelines, copied so that their model path finds no file (and the
+            // frontier's key variable is one never set); a real `nerved worker` serves the local stage.
             c.workerExecutable = Binaries.folder + "/nerved"
             // The extractive stage is never accepted here, so every question escalates.
             if let ask = try? FileSystem.read(c.pipelines + "/ask.toml") {
                 let text = Self.neverAcceptExtract(String(decoding: ask, as: UTF8.self))
-                    .replacing("key_env = \"OPENAI_API_KEY\"", with: "key_env = \"NERVE_TEST_UNSET_KEY\"")
                 try? FileSystem.writeAtomically(c.pipelines + "/ask.toml", Array(text.utf8))
             }
         }
@@ -128,14 +127,14 @@ import Wire
         #expect(local?["status"] == "skipped")
         #expect(local?["note"]?.stringValue?.contains("scripts/fetch-models") == true, "\(local ?? .null)")
         #expect(frontier?["status"] == "skipped")
-        #expect(frontier?["note"]?.stringValue?.contains("set NERVE_TEST_UNSET_KEY") == true, "\(frontier ?? .null)")
+        #expect(frontier?["note"]?.stringValue?.contains("set \(DaemonHarness.noKeyVariable)") == true, "\(frontier ?? .null)")
         #expect(a["accepted"] == false)
         #expect(a["note"]?.stringValue?.hasPrefix("The documents do not seem to answer this") == true)
         #expect((a["passages"]?.arrayValue?.count ?? 0) > 0)
 
         let text = try Binaries.run("nerve", ["--socket", h.socket, "ask", "How", "many", "moons", "does", "the", "cafeteria's", "planet", "have?"])
         #expect(text.stdout.contains("The documents do not seem to answer this"))
-        #expect(text.stdout.contains("skipped: frontier — no API key: set NERVE_TEST_UNSET_KEY"), "\(text.stdout)")
+        #expect(text.stdout.contains("skipped: frontier — no API key: set \(DaemonHarness.noKeyVariable)"), "\(text.stdout)")
         #expect(text.stdout.contains("skipped: local — the local model"), "\(text.stdout)")
     }
 }

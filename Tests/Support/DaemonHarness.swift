@@ -35,15 +35,22 @@ public final class DaemonHarness: @unchecked Sendable {
     }
 
     /// The repository's pipelines copied to `dir/pipelines`, so the paths they name relative to
-    /// their folder (the local model's socket, its model file) are private to this daemon.
+    /// their folder (the local model's socket, its model file) are private to this daemon, and
+    /// with the frontier's key variable renamed to one never set: a test never reaches a paid
+    /// API, whatever the environment holds.
     public static func copyOfRepositoryPipelines(in dir: String) throws -> String {
         let folder = dir + "/pipelines"
         try FileSystem.makeDirectories(folder)
         for name in ["ask.toml", "ingest.toml"] {
-            try FileSystem.writeAtomically(folder + "/" + name, try FileSystem.read(Paths.packageRoot + "/pipelines/" + name))
+            let text = String(decoding: try FileSystem.read(Paths.packageRoot + "/pipelines/" + name), as: UTF8.self)
+                .replacing("key_env = \"OPENAI_API_KEY\"", with: "key_env = \"\(noKeyVariable)\"")
+            try FileSystem.writeAtomically(folder + "/" + name, Array(text.utf8))
         }
         return folder
     }
+
+    /// The API-key variable the copied pipelines' frontier stage reads: never set.
+    public static let noKeyVariable = "NERVE_TEST_NO_FRONTIER_KEY"
 
     deinit {
         daemon.stop()
