@@ -65,11 +65,13 @@ struct GenerateStage: Stage {
         do { model = try models.model(path: modelPath, threads: threads, context: self.context) } catch StagesError.modelMissing {
             throw PipelineError.skipped(stage: id, reason: "the local model \(modelPath) is not installed; run scripts/fetch-models to answer with it")
         }
+        // The answer is a sentence or two: a blank line starts something else (a restated source
+        // list, a question of the model's own), which costs decode time and says nothing more.
         let request = LocalRequest(
             system: EvidencePrompt.system,
             user: EvidencePrompt.user(question: question, hits: hits, previous: earlier ? previous.map { ("earlier stage", $0) } : [],
                                       maxPassages: passages, maxCharsPerPassage: passageChars),
-            maxTokens: maxTokens, temperature: temperature, seed: seed, stop: ["\nQuestion:", "\n\n\n"])
+            maxTokens: maxTokens, temperature: temperature, seed: seed, stop: ["\nQuestion:", "\n\n"])
         let stageID = id
         let r = try model.generate(request) { piece in
             if stream { context.emit("answer.token", ["stage": .string(stageID), "text": .string(piece)]) }
