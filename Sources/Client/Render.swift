@@ -1,4 +1,5 @@
-// Human-readable output for the CLI: answers with their citations, ingest reports, status.
+// Human-readable output for the CLI: answers with their citations, ingest reports, status (with
+// the local models' table).
 // `--json` bypasses all of this and prints the daemon's object as is.
 import JSON
 
@@ -43,10 +44,23 @@ public enum Render {
             }
         }
         let stages = (r["stages"]?.arrayValue ?? []).filter { $0["status"]?.stringValue == "ran" }
-            .map { "\($0["id"]?.stringValue ?? "?") \(number($0["ms"]?.doubleValue ?? 0, digits: 1))ms" }
+            .map { s -> String in
+                var t = "\(s["id"]?.stringValue ?? "?") \(number(s["ms"]?.doubleValue ?? 0, digits: 1))ms"
+                // A local model's answer: how long the wait for its first token was, and its tokens.
+                if let p = s["prefill_ms"]?.doubleValue {
+                    t += " (first token \(number(p / 1000, digits: 1)) s, \(s["tokens_in"]?.intValue ?? 0) → \(s["tokens_out"]?.intValue ?? 0) tokens)"
+                }
+                return t
+            }
         out += "\n  route: \(r["route"]?.stringValue ?? "?") · confidence \(number(conf)) · \(accepted ? "accepted" : "not accepted")"
         out += " · generation \(r["generation"]?.intValue ?? 0) · \(number(r["total_ms"]?.doubleValue ?? 0, digits: 1)) ms"
         if !stages.isEmpty { out += "\n  stages: " + stages.joined(separator: ", ") }
+        // Routes that stood aside or broke say why (e.g. how to switch the frontier model on).
+        for s in r["stages"]?.arrayValue ?? [] {
+            guard let status = s["status"]?.stringValue, status != "ran", let note = s["note"]?.stringValue,
+                  !note.hasPrefix("an earlier stage's answer was accepted") else { continue }
+            out += "\n  \(status): \(s["id"]?.stringValue ?? "?") — \(note)"
+        }
         return out + "\n"
     }
 
@@ -107,6 +121,64 @@ public enum Render {
         if let last = r["last_ingest"], last != .null {
             out += "  last ingest: \(last["root"]?.stringValue ?? "?") — \(last["files"]?.intValue ?? 0) files, "
             out += "\(last["skipped"]?.intValue ?? 0) skipped, \(last["failed"]?.intValue ?? 0) failed\n"
+        }
+        return out + models(r)
+    }
+
+    /// The local models table of `status`: one row per model in each worker (a worker that is
+    /// down gets a row saying so) and per model loaded in the daemon, then the expert load of
+    /// mixtures of experts.
+    static func models(_ r: JSON) -> String {
+        var rows: [(place: String, state: String, model: JSON?)] = []
+        for w in r["workers"]?.arrayValue ?? [] {
+            let socket = w["socket"]?.stringValue ?? "?"
+            var place = "worker " + (socket.split(separator: "/").suffix(2).joined(separator: "/"))
+            if let pid = w["pid"]?.intValue { place += " pid \(pid)" }
+            let state = w["state"]?.stringValue ?? "?"
+            let models = w["models"]?.arrayValue ?? []
+            if state != "up" || models.isEmpty {
+                let restarts = w["restarts"]?.intValue ?? 0
+                rows.append((place, state + (restarts > 0 ? " (\(restarts) restarts)" : ""), nil))
+            }
+            if state == "up" { for m in models { rows.append((place, m["state"]?.stringValue ?? "?", m)) } }
+        }
+        for m in r["models"]?.arrayValue ?? [] { rows.append(("in daemon", m["state"]?.stringValue ?? "?", m)) }
+        if rows.isEmpty { return "" }
+        var table = [["where", "state", "model", "arch", "quant", "context", "answers", "prefill tok/s", "decode tok/s"]]
+        for row in rows {
+            guard let m = row.model else {
+                table.append([row.place, row.state, "", "", "", "", "", "", ""])
+                continue
+            }
+            let file = (m["path"]?.stringValue ?? "").split(separator: "/").last.map(String.init) ?? ""
+            let recent = m["recent"]
+            let speed = { (k: String) in (recent?["answers"]?.intValue ?? 0) > 0 ? number(recent?[k]?.doubleValue ?? 0, digits: 1) : "-" }
+            table.append([row.place, row.state, m["name"]?.stringValue ?? file, m["architecture"]?.stringValue ?? "",
+                          m["quantization"]?.stringValue ?? "", m["context"].flatMap(\.intValue).map { "\($0)" } ?? "",
+                          "\(m["answers"]?.intValue ?? 0)", speed("prefill_tokens_per_s"), speed("decode_tokens_per_s")])
+        }
+        let widths = table[0].indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+        var out = "  local models (speed over their recent answers):\n"
+        for line in table {
+            var text = "    " + zip(line, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            out += text + "\n"
+        }
+        for row in rows {
+            guard let m = row.model, m["state"]?.stringValue == "absent" || m["state"]?.stringValue == "failed" else { continue }
+            out += "    \(m["path"]?.stringValue ?? "?"): " + (m["reason"]?.stringValue ?? "not installed (run scripts/fetch-models)") + "\n"
+        }
+        for row in rows {
+            guard let m = row.model, let layers = m["expert_load"]?.arrayValue, !layers.isEmpty else { continue }
+            let cvs = layers.map { $0["cv"]?.doubleValue ?? 0 }
+            let worst = layers.max { ($0["cv"]?.doubleValue ?? 0) < ($1["cv"]?.doubleValue ?? 0) }
+            out += "    expert load, \(row.place): \(m["experts"]?.intValue ?? 0) experts, \(m["experts_used"]?.intValue ?? 0) per token; "
+            out += "CV of tokens per expert (0 = even) mean \(number(cvs.reduce(0, +) / Double(cvs.count)))"
+            if let w = worst {
+                out += ", worst layer \(w["layer"]?.intValue ?? 0) (CV \(number(w["cv"]?.doubleValue ?? 0)), "
+                out += "busiest expert \(number((w["max_share"]?.doubleValue ?? 0) * 100, digits: 1))% of its tokens)"
+            }
+            out += "\n      CV by layer: " + cvs.map { number($0) }.joined(separator: " ") + "\n"
         }
         return out
     }

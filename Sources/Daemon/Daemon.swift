@@ -62,9 +62,11 @@ public final class Daemon: @unchecked Sendable {
                              ("version", .string(Version.string))])
         d.onShutdown = { try? Signals.send(.terminate, to: Identity.processID) }
         let program = config.workerExecutable
-        d.onReload = { [workers] in workers.reconcile(WorkerSupervisor.specs(engine.workerSpecs, executable: program)) }
+        let level = config.logLevel
+        d.onReload = { [workers] in workers.reconcile(WorkerSupervisor.specs(engine.workerSpecs, executable: program, logLevel: level)) }
         d.workerStatus = { [workers] in workers.status }
-        workers.reconcile(WorkerSupervisor.specs(engine.workerSpecs, executable: program))
+        d.workerReport = { [workers] in workers.report(sockets: engine.workerSpecs.map(\.socket)) }
+        workers.reconcile(WorkerSupervisor.specs(engine.workerSpecs, executable: program, logLevel: level))
         dispatcher = d
 
         var opts = ServerOptions(path: config.socket)

@@ -18,6 +18,8 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
     /// Set by the daemon: called after a successful reload (workers follow the new pipelines).
     var onReload: @Sendable () -> Void = {}
     var workerStatus: @Sendable () -> [(socket: String, pid: Int32?, restarts: Int)] = { [] }
+    /// Set by the daemon: each worker's state and what its own `status` reports (its model).
+    var workerReport: @Sendable () -> [JSONObject] = { [] }
     /// Set when draining: long ingests stop between files.
     let stopping = Flag()
     private var watcherStorage: Watcher?
@@ -158,7 +160,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         try startWatching(root)
         var o = report.json.objectValue ?? JSONObject()
         o["watching"] = .array((watcher?.watchedRoots ?? []).map { .string($0) })
-        o["workers"] = workersJSON()
+        o["workers"] = .array(workerReport().map { .object($0) })
         return .object(o)
     }
 
@@ -229,7 +231,7 @@ public final class Dispatcher: RequestHandler, @unchecked Sendable {
         o["ingests"] = .object(JSONObject([("running", .int(Int64(i.active))), ("queued", .int(Int64(i.queued)))]))
         o["rss_bytes"] = .int(Int64(Identity.residentBytes()))
         o["watching"] = .array((watcher?.watchedRoots ?? []).map { .string($0) })
-        o["workers"] = workersJSON()
+        o["workers"] = .array(workerReport().map { .object($0) })
         return .object(o)
     }
 

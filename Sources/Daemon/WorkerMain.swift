@@ -6,14 +6,28 @@ import Service
 import Wire
 
 public enum WorkerMain {
-    /// Serves `host`'s kinds at `socket`; returns the exit status.
-    public static func run(socket: String, host: WorkerHost, info: JSONObject, log: Logger) -> Int32 {
+    /// Serves `host`'s kinds at `socket`; returns the exit status. With `parent`, the worker
+    /// stops (as on SIGTERM) once that process is no longer its parent: a daemon killed outright
+    /// leaves no worker behind holding the model and the socket.
+    public static func run(socket: String, host: WorkerHost, info: JSONObject, log: Logger, parent: Int32? = nil) -> Int32 {
         Signals.ignoreBrokenPipe()
         Signals.block([.hangup, .terminate, .interrupt])
+        if let parent {
+            do {
+                try Threads.spawn(name: "parent-watch") {
+                    while ProcessControl.parentID == parent { Threads.sleep(ms: 500) }
+                    log.warning("worker-parent-gone", [("parent", parent)])
+                    try? Signals.send(.terminate, to: Identity.processID)
+                }
+            } catch {
+                log.error("worker-parent-watch", [("reason", "\(error)")])
+            }
+        }
         let handler = StageServer(host: host, log: log) {
             var o = info
             o["pid"] = .int(Int64(Identity.processID))
             o["rss_bytes"] = .int(Int64(Identity.residentBytes()))
+            o["models"] = host.modelStatus
             return o
         }
         handler.onShutdown = { try? Signals.send(.terminate, to: Identity.processID) }

@@ -1,8 +1,11 @@
 // Starts and supervises the worker processes the ask pipeline's out-of-process stages need (the
 // local model runs in `nerved worker`, so a model crash or out-of-memory kill never takes the
-// daemon down): restart with backoff when one dies, reconcile on reload, stop on shutdown.
+// daemon down): restart with backoff when one dies, reconcile on reload, stop on shutdown; and
+// ask each for its `status` (its model and recent speed) when the daemon's status is asked for.
+import JSON
 import Posix
 import Service
+import Wire
 
 final class WorkerSupervisor: @unchecked Sendable {
     struct Spec: Equatable {
@@ -17,11 +20,16 @@ final class WorkerSupervisor: @unchecked Sendable {
     init(log: Logger) { self.log = log }
 
     /// The processes for the engine's worker specs: `PROGRAM worker` serving each socket, where
-    /// PROGRAM is nerved itself unless `executable` says otherwise ("" starts none).
-    static func specs(_ workers: [WorkerSpec], executable: String?) -> [Spec] {
+    /// PROGRAM is nerved itself unless `executable` says otherwise ("" starts none). `--parent`
+    /// makes a worker exit when this daemon is gone, even killed with SIGKILL; it logs at the
+    /// daemon's level.
+    static func specs(_ workers: [WorkerSpec], executable: String?, logLevel: LogLevel) -> [Spec] {
         let program = executable ?? ChildProcess.currentExecutable
         guard !program.isEmpty else { return [] }
-        return workers.map { Spec(socket: $0.socket, argv: [program, "worker", "--socket", $0.socket] + $0.arguments) }
+        return workers.map {
+            Spec(socket: $0.socket, argv: [program, "worker", "--socket", $0.socket, "--parent", String(Identity.processID),
+                                           "--log-level", logLevel.name] + $0.arguments)
+        }
     }
 
     /// Makes the running workers match `specs`: stops the ones no longer wanted, starts new ones.
@@ -50,7 +58,45 @@ final class WorkerSupervisor: @unchecked Sendable {
     }
 
     var status: [(socket: String, pid: Int32?, restarts: Int)] {
-        lock.withLock { running.values.map { ($0.spec.socket, $0.pid, $0.restarts) } }
+        lock.withLock { running.values.map { ($0.spec.socket, $0.pid, $0.restarts) } }.sorted { $0.socket < $1.socket }
+    }
+
+    /// Longest wait for a worker's `status` reply: the worker answers it without waiting for a
+    /// generation in progress, so only a hung process takes this long.
+    static let statusTimeoutMs = 2000
+
+    /// The processes serving `sockets` (the ask pipeline's out-of-process stages), whether this
+    /// daemon started them or not: socket, pid and restarts when supervised, `state` — "up"
+    /// (answered `status`), "down" (nothing accepts there, e.g. restarting after a crash) or
+    /// "not responding" — and what the process reported: `models` (LocalModelStatus JSON),
+    /// `rss_bytes`.
+    func report(sockets: [String]) -> [JSONObject] {
+        let supervised = Dictionary(status.map { ($0.socket, $0) }, uniquingKeysWith: { a, _ in a })
+        return Array(Set(sockets).union(supervised.keys)).sorted().map { socket in
+            var o = JSONObject([("socket", .string(socket))])
+            if let w = supervised[socket] {
+                o["pid"] = w.pid.map { .int(Int64($0)) } ?? .null
+                o["restarts"] = .int(Int64(w.restarts))
+            }
+            let client: WireClient
+            do { client = try WireClient(path: socket, receiveTimeoutMs: Self.statusTimeoutMs) } catch {
+                o["state"] = "down"
+                o["reason"] = .string("\(error)")
+                return o
+            }
+            defer { client.close() }
+            do {
+                let s = try client.call("status")
+                o["state"] = "up"
+                if o["pid"] == nil || o["pid"] == .null, let pid = s["pid"] { o["pid"] = pid }
+                if let m = s["models"] { o["models"] = m }
+                if let r = s["rss_bytes"] { o["rss_bytes"] = r }
+            } catch {
+                o["state"] = "not responding"
+                o["reason"] = .string("\(error)")
+            }
+            return o
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 // Runs a bound pipeline on demand: answering stages in declaration order (the cascade), each
 // pulling in the stages its inputs need, memoised; then every sink. A failed stage leaves its
-// outputs absent and the run goes on, so a broken later route never hides an earlier answer.
+// outputs absent and the run goes on, so a broken later route never hides an earlier answer; a
+// stage that stands aside (`PipelineError.skipped`: its model or key is not set up) is reported
+// as skipped with its note.
 // Every stage's outputs are checked against its declaration before anyone reads them.
 import JSON
 import Posix
@@ -146,6 +148,9 @@ private struct Run {
             outputs[i] = out
             reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .ran, ms: (ContinuousClock.now - start).milliseconds,
                                      confidence: out.answer?.confidence, note: nil)
+        } catch let PipelineError.skipped(_, reason) {
+            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .skipped, ms: (ContinuousClock.now - start).milliseconds,
+                                     confidence: nil, note: reason)
         } catch {
             reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .failed, ms: (ContinuousClock.now - start).milliseconds,
                                      confidence: nil, note: "\(error)")

@@ -16,6 +16,9 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable {
     case missingContext(stage: String, key: String)
     /// The pipeline produced no answer (every answering stage failed or was skipped).
     case noAnswer(reasons: [String])
+    /// A stage stood aside for this run because something it needs is not set up (a model file
+    /// not installed, an API key not set): reported as skipped with `reason`, not as a failure.
+    case skipped(stage: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +32,7 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable {
         case let .port(stage, port, reason): return "stage '\(stage)', port '\(port)': \(reason)"
         case let .missingContext(stage, key): return "stage '\(stage)' needs the request's '\(key)', which this run does not have"
         case let .noAnswer(reasons): return "no answering stage produced an answer: " + reasons.joined(separator: "; ")
+        case let .skipped(_, reason): return reason
         }
     }
 

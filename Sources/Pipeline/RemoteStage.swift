@@ -30,6 +30,7 @@ struct RemoteStage: Stage {
         for c in catalog.contextCodecs { if let j = c.encode(context) { ctx[c.name] = j } }
         let request = JSONObject([("plan", PlanCodec.encode(plan)), ("inputs", .object(payload)), ("context", .object(ctx))])
         let reply = try transport.call(socket: socket, request: request) { context.emit($0, $1) }
+        if let reason = reply["skipped"]?.stringValue { throw PipelineError.skipped(stage: plan.id, reason: reason) }
         var out = StageOutputs()
         for spec in plan.kind.outputs {
             guard let j = reply["outputs"]?[spec.name], !j.isNull, let codec = catalog.portCodecs[spec.type] else { continue }
@@ -92,7 +93,13 @@ public final class StageHost<Resources>: @unchecked Sendable {
                 throw PipelineError.port(stage: plan.id, port: "context." + c.name, reason: "\(error)")
             }
         }
-        let outputs = try Executor.runAlone(stage, plan: plan, inputs: inputs, context: RemoteContext(values: values, emit: emit))
+        let outputs: StageOutputs
+        do {
+            outputs = try Executor.runAlone(stage, plan: plan, inputs: inputs, context: RemoteContext(values: values, emit: emit))
+        } catch let PipelineError.skipped(_, reason) {
+            // Standing aside is a reply, not an error: the caller reports the stage as skipped.
+            return .object(JSONObject([("skipped", .string(reason))]))
+        }
         var o = JSONObject()
         for spec in plan.kind.outputs {
             guard let e = outputs.entries[spec.name], let codec = catalog.portCodecs[spec.type] else { continue }

@@ -63,6 +63,9 @@ public enum Identity {
 public enum ProcessControl {
     /// Ends the process with `code` (only `main` decides to exit).
     public static func exit(_ code: Int32) -> Never { Glibc.exit(code) }
+
+    /// The parent process's id (1, or a subreaper's, once the parent has died).
+    public static var parentID: Int32 { getppid() }
 }
 
 extension Identity {

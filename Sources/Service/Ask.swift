@@ -94,6 +94,10 @@ extension Engine {
                 s["tokens_out"] = .int(Int64(a.tokensOut))
                 s["cost"] = .double(a.cost)
                 if let m = a.model { s["model"] = .string(m) }
+                if a.prefillMs > 0 || a.decodeMs > 0 {
+                    s["prefill_ms"] = .double(Decimals.rounded(a.prefillMs, places: 3))
+                    s["decode_ms"] = .double(Decimals.rounded(a.decodeMs, places: 3))
+                }
                 if explain {
                     s["features"] = .object(JSONObject(a.features.map { ($0.name, .double($0.value)) }))
                     s["answer"] = .string(a.text)
@@ -113,6 +117,8 @@ extension Engine {
                 record.tokensOut = a.tokensOut
                 record.cost = a.cost
                 record.model = a.model
+                record.prefillMs = a.prefillMs
+                record.decodeMs = a.decodeMs
             }
             if let n = r.note { s["note"] = .string(n) }
             records.append(record)
@@ -121,8 +127,10 @@ extension Engine {
         if !result.accepted {
             let threshold = set.ask.plan.stage(route)?.accept ?? 1
             let laterExists = set.ask.plan.stages.drop { $0.id != route }.dropFirst().contains { $0.kind.role == .answering }
-            o["note"] = .string("No confident answer: confidence \(Decimals.fixed(answer.confidence, places: 2)) is below stage '\(route)' accept threshold \(Decimals.fixed(threshold, places: 2))"
-                + (laterExists ? " and no later stage did better." : ", and no later answering stage is configured.")
+            // Said plainly first; the numbers after, for whoever tunes the thresholds.
+            o["note"] = .string("The documents do not seem to answer this: no stage was confident enough. "
+                + "The best answer, from '\(route)', has confidence \(Decimals.fixed(answer.confidence, places: 2)), below its threshold \(Decimals.fixed(threshold, places: 2))"
+                + (laterExists ? ", and no later stage did better." : ", and no later answering stage is configured.")
                 + " The best passages are included.")
             o["passages"] = .array(answer.passages.map { p in
                 .object(JSONObject([("text", .string(p.text)), ("score", .double(Decimals.rounded(p.score, places: 3))),

@@ -72,13 +72,15 @@ public final class Engine: @unchecked Sendable {
     private var current: PipelineSet
 
     /// Opens the index and the embedding model and binds the pipelines.
-    /// - Parameter transport: how to reach stages that run in other processes.
+    /// - Parameter transport: how to reach stages that run in other processes (nil: none can be
+    ///   reached; such stages fail per question, saying so, and the rest of the pipeline serves).
     /// - Throws: `ServiceError.noIndex`/`.io` when the index cannot be opened, `.pipeline` with
     ///   every diagnostic when a pipeline file is invalid or cannot be bound.
     /// - Parameter models: the local-model cache (tests pass one with a scripted model).
     public init(config: EngineConfig, transport: (any StageTransport)? = nil, models: ModelCache = ModelCache(),
                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.config = config
+        let transport = transport ?? NoTransport()
         self.transport = transport
         registry = StandardKinds.registry()
         let catalog = registry.catalog
@@ -163,5 +165,14 @@ public final class Engine: @unchecked Sendable {
     /// Writes the vector files (a cache of the database; saving spares the next start a catch-up).
     public func saveVectors() throws {
         do { try store.saveVectors() } catch { throw ServiceError.from(error) }
+    }
+}
+
+/// The transport of an engine without a daemon (tests, in-process tools): no worker process can
+/// be reached, so stages declared with a `socket` fail when asked, with this reason.
+struct NoTransport: StageTransport {
+    func call(socket: String, request: JSONObject, onEvent: @escaping @Sendable (String, JSONObject) -> Void) throws -> JSON {
+        let stage = request["plan"]?["id"]?.stringValue ?? "?"
+        throw ServiceError.model(reason: "stage '\(stage)' runs in another process (\(socket)), which this engine does not reach")
     }
 }

@@ -1,6 +1,6 @@
 // The query log as typed records: each answered question's route, confidence and generation
 // (the index's columns), and per stage its status, role, confidence, time, tokens and cost (the
-// `detail` column, JSON written and read only here). `nerve stats` reads these records; nothing
+// `detail` column, JSON written and read only here; a local model's prefill and decode time too). `nerve stats` reads these records; nothing
 // parses stage names or parameters out of the log.
 import Index
 import JSON
@@ -18,6 +18,9 @@ struct StageRecord: Sendable, Equatable {
     var tokensOut = 0
     var cost = 0.0
     var model: String?
+    /// A local model's prompt evaluation and generation time (0: none ran).
+    var prefillMs = 0.0
+    var decodeMs = 0.0
 
     func json() -> JSON {
         var o = JSONObject([("id", .string(id)), ("kind", .string(kind)), ("role", .string(role.rawValue)),
@@ -29,6 +32,10 @@ struct StageRecord: Sendable, Equatable {
             o["cost"] = .double(cost)
         }
         if let m = model { o["model"] = .string(m) }
+        if prefillMs > 0 || decodeMs > 0 {
+            o["prefill_ms"] = .double(prefillMs)
+            o["decode_ms"] = .double(decodeMs)
+        }
         return .object(o)
     }
 
@@ -51,6 +58,8 @@ struct StageRecord: Sendable, Equatable {
         tokensOut = j["tokens_out"]?.intValue ?? 0
         cost = j["cost"]?.doubleValue ?? 0
         model = j["model"]?.stringValue
+        prefillMs = j["prefill_ms"]?.doubleValue ?? 0
+        decodeMs = j["decode_ms"]?.doubleValue ?? 0
     }
 }
 

@@ -48,7 +48,7 @@ public enum ServiceError: Error, CustomStringConvertible, Sendable {
             switch e {
             case .noIndex: return .noIndex(reason: e.description)
             case .badRoot: return .notFound(reason: e.description)
-            case .model: return .model(reason: e.description)
+            case .model, .modelMissing: return .model(reason: e.description)
             case .cancelled: return .shuttingDown(reason: e.description)
             case .missingRequestValue: return .badRequest(reason: e.description)
             case .command: return .io(reason: e.description)
@@ -66,6 +66,9 @@ public enum ServiceError: Error, CustomStringConvertible, Sendable {
             case let .invalid(d): return .pipeline(diagnostics: d, message: e.description)
             case .unreadable, .bind, .unknownKind: return .pipeline(diagnostics: [], message: e.description)
             case .port, .missingContext, .noAnswer: return .internalError(reason: e.description)
+            // Only stage.run sees a skip, and it answers it as a result; anywhere else it means
+            // the stage's resource is not set up.
+            case .skipped: return .model(reason: e.description)
             }
         case let e as PosixError:
             if e.errno == Errno.EACCES { return .accessDenied(reason: e.description) }

@@ -1,5 +1,5 @@
-// What the engine reports about itself: the index's counts and vectors for `status`, the
-// embedding method, and `nerve stats`' summary of the query log — route mix, escalation rate,
+// What the engine reports about itself: the index's counts and vectors and the local models
+// loaded in this process for `status`, the embedding method, and `nerve stats`' summary of the query log — route mix, escalation rate,
 // latency percentiles, tokens and money, and what sending every question to the priced model
 // would have cost instead.
 import Index
@@ -30,6 +30,8 @@ extension Engine {
         o["vectors"] = .object(vectors)
         if let r = s.lastReport, let j = try? JSON.parse(r) { o["last_ingest"] = j }
         if let f = frontier() { o["frontier"] = f }
+        let local = resources.models.statuses
+        if !local.isEmpty { o["models"] = .array(local.map { .object($0.json()) }) }
         return o
     }
 

@@ -98,6 +98,10 @@ enum Codecs {
         o["tokens_out"] = .int(Int64(a.tokensOut))
         o["cost"] = .double(a.cost)
         if let m = a.model { o["model"] = .string(m) }
+        if a.prefillMs > 0 || a.decodeMs > 0 {
+            o["prefill_ms"] = .double(a.prefillMs)
+            o["decode_ms"] = .double(a.decodeMs)
+        }
         // The evidence behind the confidence travels too: `nerve calibrate` fits on it, whether
         // the stage ran in the daemon or in a worker.
         o["features"] = .array(a.features.map { .array([.string($0.name), .double($0.value)]) })
@@ -124,6 +128,8 @@ enum Codecs {
         a.tokensOut = o["tokens_out"]?.intValue ?? 0
         a.cost = o["cost"]?.doubleValue ?? 0
         a.model = o["model"]?.stringValue
+        a.prefillMs = max(0, o["prefill_ms"]?.doubleValue ?? 0)
+        a.decodeMs = max(0, o["decode_ms"]?.doubleValue ?? 0)
         a.features = try (o["features"]?.arrayValue ?? []).map { f in
             guard let name = f[0]?.stringValue, let x = f[1]?.doubleValue, x.isFinite else {
                 throw CodecError(description: "features must be [name, finite number] pairs")

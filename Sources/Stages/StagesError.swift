@@ -9,6 +9,8 @@ public enum StagesError: Error, CustomStringConvertible, Sendable {
     case badRoot(path: String, reason: String)
     /// A stage needs a model that is not configured or failed to load.
     case model(reason: String)
+    /// A model file is not there (not installed yet).
+    case modelMissing(path: String)
     /// An ingest was cancelled (shutdown).
     case cancelled
     /// An external command (extract.exec) failed.
@@ -26,6 +28,7 @@ public enum StagesError: Error, CustomStringConvertible, Sendable {
         case let .noIndex(reason): return "no index: \(reason)"
         case let .badRoot(path, reason): return "cannot ingest \(path): \(reason)"
         case let .model(reason): return "model unavailable: \(reason)"
+        case let .modelMissing(path): return "the model file \(path) is not installed (scripts/fetch-models installs it)"
         case .cancelled: return "cancelled"
         case let .command(command, reason): return "\(command): \(reason)"
         case let .calibration(stage, reason): return "calibration for '\(stage)': \(reason)"

@@ -147,6 +147,10 @@ public struct Answer: ConfidenceCarrying, Sendable {
     public var tokensOut: Int = 0
     public var cost: Double = 0
     public var model: String?
+    /// For a local model: time to evaluate the prompt (until the first token) and to generate
+    /// the rest, in milliseconds (0 when no local model ran).
+    public var prefillMs: Double = 0
+    public var decodeMs: Double = 0
     /// The evidence the confidence was computed from (names, values), for calibration.
     public var features: [(name: String, value: Double)] = []
     /// Every candidate the stage weighed, for `explain` and for fitting its selector (empty for

@@ -9,9 +9,10 @@ public final class WireClient {
     private let reader: LineReader
     private var nextID: Int64 = 1
 
-    /// Connects to the daemon.
+    /// Connects to the daemon. With `receiveTimeoutMs`, a reply that does not come within that
+    /// long fails the call with `WireError.connection` (for peers that may hang).
     /// - Throws: `WireError.daemonNotRunning` when nothing listens at `path`.
-    public init(path: String, maxLineBytes: Int = 64 << 20) throws {
+    public init(path: String, maxLineBytes: Int = 64 << 20, receiveTimeoutMs: Int? = nil) throws {
         self.path = path
         do {
             fd = try UnixSocket.connect(path: path)
@@ -23,6 +24,7 @@ public final class WireClient {
                 throw WireError.daemonNotRunning(path: path, reason: reason)
             }
         }
+        if let ms = receiveTimeoutMs { UnixSocket.setReceiveTimeout(fd, ms: ms) }
         reader = LineReader(fd, limit: maxLineBytes)
     }
 

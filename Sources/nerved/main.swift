@@ -35,15 +35,15 @@ SIGTERM and SIGINT finish in-flight requests, then exit.
 
 var args = Array(CommandLine.arguments.dropFirst())
 
-// `nerved worker --socket PATH [--model FILE] [--threads N] [--context N] [--log-level L]`: the
-// process the daemon starts for out-of-process stages (the local model). Not meant to be run by
-// hand, but can be.
+// `nerved worker --socket PATH [--model FILE] [--threads N] [--context N] [--log-level L]
+// [--parent PID]`: the process the daemon starts for out-of-process stages (the local model); it
+// exits when process PID (the daemon) is gone. Not meant to be run by hand, but can be.
 if args.first == "worker" {
     var w: [String: String] = [:]
     var k = 1
     while k < args.count {
         let a = args[k]
-        guard ["--socket", "--model", "--threads", "--context", "--log-level"].contains(a), k + 1 < args.count else {
+        guard ["--socket", "--model", "--threads", "--context", "--log-level", "--parent"].contains(a), k + 1 < args.count else {
             Console.error("nerved worker: unknown or incomplete argument '\(a)'\nUsage: nerved worker --socket PATH [--model FILE] [--threads N] [--context N]\n")
             ProcessControl.exit(64)
         }
@@ -60,7 +60,7 @@ if args.first == "worker" {
                                   context: w["context"].flatMap { Int($0) } ?? 2048)
         var info = JSONObject([("role", "worker")])
         if let m = w["model"] { info["model"] = .string(m) }
-        ProcessControl.exit(WorkerMain.run(socket: socket, host: host, info: info, log: log))
+        ProcessControl.exit(WorkerMain.run(socket: socket, host: host, info: info, log: log, parent: w["parent"].flatMap { Int32($0) }))
     } catch {
         Console.error("nerved worker: \(error)\n")
         ProcessControl.exit(78)

@@ -103,7 +103,7 @@ import Posix
         let dir = try Paths.temporaryDirectory()
         defer { FileSystem.removeTree(dir) }
         let sock = dir + "/n.sock"
-        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines",
+        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", DaemonHarness.copyOfRepositoryPipelines(in: dir),
                                                      "--embedding-model", "none"])
         defer { daemon.terminate() }
         try Binaries.waitFor(socket: sock)

@@ -26,7 +26,7 @@ import TestSupport
         let dir = try Paths.temporaryDirectory()
         defer { FileSystem.removeTree(dir) }
         let sock = dir + "/n.sock"
-        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines",
+        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", DaemonHarness.copyOfRepositoryPipelines(in: dir),
                                                      "--embedding-model", "none"])
         defer { daemon.terminate() }
         try Binaries.waitFor(socket: sock)
@@ -46,7 +46,7 @@ import TestSupport
         let dir = try Paths.temporaryDirectory()
         defer { FileSystem.removeTree(dir) }
         let sock = dir + "/n.sock"
-        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines",
+        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", DaemonHarness.copyOfRepositoryPipelines(in: dir),
                                                      "--embedding-model", Paths.miniLM])
         defer { daemon.terminate() }
         try Binaries.waitFor(socket: sock)

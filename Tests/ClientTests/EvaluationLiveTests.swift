@@ -64,8 +64,11 @@ import TestSupport
         // 6 passages × 300 + 150 tokens in at $2/M, 150 out at $10/M.
         #expect(f == FrontierPrice(stage: "frontier", model: "fake-gpt", priceIn: 2, priceOut: 10, typicalCost: (1950 * 2 + 150 * 10) / 1e6))
         let plain = try DaemonHarness(.live)
-        #expect(try plain.call("status")["frontier"] == nil, "the shipped pipeline has no priced stage")
-        #expect(try Evaluation.frontier(socket: plain.socket) == nil)
+        // The shipped cascade declares its frontier stage (switched off until a key is set): its
+        // declared prices are what eval compares against, key or not.
+        let shipped = try #require(try Evaluation.frontier(socket: plain.socket))
+        #expect(shipped.stage == "frontier" && shipped.model == "gpt-4o-mini" && shipped.priceIn == 0.15 && shipped.priceOut == 0.6)
+        #expect(shipped.typicalCost > 0)
     }
 
     @Test func recordsJudgeEveryStageWithItsOwnCitations() throws {

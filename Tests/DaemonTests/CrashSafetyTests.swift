@@ -22,7 +22,9 @@ import Wire
         }
         var rng = SeededRandom(seed: 0xC0FFEE)
         let sock = dir + "/n.sock"
-        let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines", "--log-level", "error",
+        // A private copy: the local model's worker socket and model path resolve inside `dir`.
+        let pipelines = try DaemonHarness.copyOfRepositoryPipelines(in: dir)
+        let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", pipelines, "--log-level", "error",
                     "--embedding-model", "none"]
         var committedBefore = 0
         for round in 0..<6 {
@@ -63,7 +65,9 @@ extension CrashSafetyTests {
             try FileSystem.writeAtomically(docs + "/d\(i).md", Array("# Doc \(i)\n\nItem \(i) is stored in aisle \(i % 17) beside box \(i * 3).".utf8))
         }
         let sock = dir + "/n.sock"
-        let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines", "--log-level", "error",
+        // A private copy: the local model's worker socket and model path resolve inside `dir`.
+        let pipelines = try DaemonHarness.copyOfRepositoryPipelines(in: dir)
+        let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", pipelines, "--log-level", "error",
                     "--embedding-model", "none"]
         var d = try Binaries.start("nerved", args)
         try Binaries.waitFor(socket: sock)

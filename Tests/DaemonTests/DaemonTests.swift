@@ -48,9 +48,11 @@ import Wire
         let stages = try #require(a["stages"]?.arrayValue)
         // The default route is hybrid; with no embedding model the query embedding fails (saying
         // why), the vector search is skipped and fusion passes the BM25 hits through.
-        #expect(stages.map { $0["id"]?.stringValue } == ["question", "bm25", "qvec", "dense", "fuse", "extract"])
-        #expect(stages.map { $0["status"]?.stringValue } == ["ran", "ran", "failed", "skipped", "ran", "ran"])
+        // The local model and the frontier are not needed once the extractive answer is accepted.
+        #expect(stages.map { $0["id"]?.stringValue } == ["question", "bm25", "qvec", "dense", "fuse", "extract", "local", "frontier"])
+        #expect(stages.map { $0["status"]?.stringValue } == ["ran", "ran", "failed", "skipped", "ran", "ran", "skipped", "skipped"])
         #expect(stages[2]["note"]?.stringValue?.contains("no embedding model is configured") == true)
+        #expect(stages[6]["note"] == "an earlier stage's answer was accepted")
         #expect(stages.allSatisfy { $0["ms"]?.doubleValue != nil })
         let status = try h.call("status")
         #expect(status["documents"] == 2)
@@ -125,8 +127,15 @@ import Wire
         _ = try h.call("ingest", ["path": .string(try h.makeFolder(Self.docs))])
         let a = try h.call("ask", ["question": "What is the airspeed velocity of an unladen swallow carrying leave?"])
         #expect(a["accepted"] == false)
-        #expect(a["note"]?.stringValue?.contains("no later answering stage is configured") == true)
+        #expect(a["note"]?.stringValue?.hasPrefix("The documents do not seem to answer this") == true)
+        #expect(a["note"]?.stringValue?.contains("no later stage did better") == true)
         #expect((a["passages"]?.arrayValue?.count ?? 0) > 0)
+        // No worker serves the local model here, and the frontier has no key: both say so.
+        let stages = a["stages"]?.arrayValue ?? []
+        #expect(stages.first { $0["id"] == "local" }?["status"] == "failed")
+        let frontier = stages.first { $0["id"] == "frontier" }
+        #expect(frontier?["status"] == "skipped")
+        #expect(frontier?["note"]?.stringValue?.contains("set \(DaemonHarness.noKeyVariable)") == true)
     }
 
     @Test func ingestStreamsProgressWithTheRequestID() throws {

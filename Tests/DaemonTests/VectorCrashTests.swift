@@ -23,7 +23,9 @@ import Wire
             try FileSystem.writeAtomically(docs + "/doc\(i).md", Array("# Note \(i)\n\nWarehouse \(i % 17) shipped \(i * 3) crates of item \(i) on day \(i % 29).\n".utf8))
         }
         let sock = dir + "/n.sock"
-        let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", Paths.packageRoot + "/pipelines", "--log-level", "error",
+        // A private copy: the local model's worker socket and model path resolve inside `dir`.
+        let pipelines = try DaemonHarness.copyOfRepositoryPipelines(in: dir)
+        let args = ["--socket", sock, "--index", dir + "/index", "--pipelines", pipelines, "--log-level", "error",
                     "--embedding-model", Paths.miniLM]
         func run(_ body: (WireClient) throws -> Void) throws -> Binaries.Running {
             let d = try Binaries.start("nerved", args)

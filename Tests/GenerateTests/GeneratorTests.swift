@@ -69,6 +69,27 @@ enum SmolLM2Model {
         #expect(warm.timings.promptTokens < cold.timings.promptTokens)
     }
 
+    /// How answer.generate keeps a model warm: a zero-token generation of the chat up to the
+    /// user's message fills the KV cache, and a question's prompt then evaluates only its own part.
+    @Test func aZeroTokenGenerationWarmsTheSharedChatPrefix() throws {
+        guard let model = SmolLM2Model.shared else { return }
+        let g = try Generator(model: model)
+        let system = ChatMessage.system("Answer from the numbered passages and cite them like [1].")
+        g.resetCache()
+        let cold = try g.chat([system, .user("Passages:\n[1] Lunch is at noon.\n\nQuestion: When is lunch?")],
+                              options: GenerationOptions(maxTokens: 6))
+        g.resetCache()
+        let header = try g.render([system, .user("")])
+        let warmup = try g.generate(tokens: g.tokenizer.encode(header, addSpecial: false, parseSpecial: true),
+                                    options: GenerationOptions(maxTokens: 0))
+        #expect(warmup.tokens.isEmpty && warmup.timings.promptTokens > 10)
+        let warm = try g.chat([system, .user("Passages:\n[1] Lunch is at noon.\n\nQuestion: When is lunch?")],
+                              options: GenerationOptions(maxTokens: 6))
+        #expect(warm.tokens == cold.tokens)
+        #expect(warm.timings.promptTokens + warmup.timings.promptTokens - 6 <= cold.timings.promptTokens,
+                "warm evaluated \(warm.timings.promptTokens) of \(cold.timings.promptTokens) prompt tokens after a \(warmup.timings.promptTokens)-token warm-up")
+    }
+
     @Test func stopStringEndsTheReplyBeforeIt() throws {
         guard let model = SmolLM2Model.shared else { return }
         let g = try Generator(model: model)

@@ -125,7 +125,13 @@ import TestSupport
             let pipelines = dir + "/pipelines-\(engines.count)"
             try FileSystem.makeDirectories(pipelines)
             try FileSystem.writeAtomically(pipelines + "/ingest.toml", Array(ingest.utf8))
-            try FileSystem.writeAtomically(pipelines + "/ask.toml", try FileSystem.read(Paths.packageRoot + "/pipelines/ask.toml"))
+            // Retrieval and extraction only: the local and frontier stages need a worker and a
+            // key, which an engine without a daemon has neither of (LocalRouteTests cover them).
+            let ask = String(decoding: try FileSystem.read(Paths.packageRoot + "/pipelines/ask.toml"), as: UTF8.self)
+                .split(separator: "[[stage]]", omittingEmptySubsequences: false)
+                .filter { !$0.contains("kind = \"answer.generate\"") && !$0.contains("kind = \"answer.frontier\"") }
+                .joined(separator: "[[stage]]")
+            try FileSystem.writeAtomically(pipelines + "/ask.toml", Array(ask.utf8))
             let e = try Engine(config: EngineConfig(index: dir + "/index", pipelines: pipelines, embeddingModel: model))
             engines[key] = e
             return e

@@ -14,15 +14,18 @@ public final class DaemonHarness: @unchecked Sendable {
     public var socket: String { daemon.config.socket }
     private var nextID: Int64 = 1
 
-    /// Starts a daemon on a fresh index with the repository's pipelines (or `pipelines`).
+    /// Starts a daemon on a fresh index with (a copy of) the repository's pipelines, or `pipelines`.
     public init(_ mode: Mode, pipelines: String? = nil, configure: (inout DaemonConfig) -> Void = { _ in }) throws {
         self.mode = mode
         dir = try Paths.temporaryDirectory("nerve-daemon")
         var c = DaemonConfig()
         c.socket = dir + "/nerved.sock"
         c.index = dir + "/index"
-        c.pipelines = pipelines ?? Paths.packageRoot + "/pipelines"
+        c.pipelines = try pipelines ?? Self.copyOfRepositoryPipelines(in: dir)
         c.logLevel = .error
+        // No worker processes unless a test asks for them (the test runner is no `nerved worker`);
+        // the copied pipelines' local-model stage then fails per question, saying so.
+        c.workerExecutable = ""
         // No embedding model unless a test asks for one: the suite stays fast and lexical tests
         // do not depend on the weights being installed.
         c.embeddingModel = ""
@@ -30,6 +33,24 @@ public final class DaemonHarness: @unchecked Sendable {
         daemon = Daemon(config: c, log: Logger(level: .error, sink: { _ in }))
         try daemon.start()
     }
+
+    /// The repository's pipelines copied to `dir/pipelines`, so the paths they name relative to
+    /// their folder (the local model's socket, its model file) are private to this daemon, and
+    /// with the frontier's key variable renamed to one never set: a test never reaches a paid
+    /// API, whatever the environment holds.
+    public static func copyOfRepositoryPipelines(in dir: String) throws -> String {
+        let folder = dir + "/pipelines"
+        try FileSystem.makeDirectories(folder)
+        for name in ["ask.toml", "ingest.toml"] {
+            let text = String(decoding: try FileSystem.read(Paths.packageRoot + "/pipelines/" + name), as: UTF8.self)
+                .replacing("key_env = \"OPENAI_API_KEY\"", with: "key_env = \"\(noKeyVariable)\"")
+            try FileSystem.writeAtomically(folder + "/" + name, Array(text.utf8))
+        }
+        return folder
+    }
+
+    /// The API-key variable the copied pipelines' frontier stage reads: never set.
+    public static let noKeyVariable = "NERVE_TEST_NO_FRONTIER_KEY"
 
     deinit {
         daemon.stop()

@@ -1,5 +1,5 @@
 """A minimal nerved client for benchmark scripts: one Unix socket connection, one JSON object per
-line, notifications skipped. (docs/protocol.md: a client in any language is a dozen lines.)"""
+line, notifications skipped unless a callback takes them. (docs/protocol.md: a client in any language is a dozen lines.)"""
 import json
 import socket
 
@@ -11,7 +11,9 @@ class Client:
         self.file = self.sock.makefile("rb")
         self.next_id = 1
 
-    def call(self, method, **params):
+    def call(self, method, _on_notification=None, **params):
+        """Sends one request and returns its result; notifications for it go to
+        `_on_notification(method, params)` when given."""
         rid = self.next_id
         self.next_id += 1
         self.sock.sendall((json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": params}) + "\n").encode())
@@ -21,6 +23,8 @@ class Client:
                 raise ConnectionError("nerved closed the connection")
             msg = json.loads(line)
             if "id" not in msg:
+                if _on_notification:
+                    _on_notification(msg.get("method"), msg.get("params", {}))
                 continue
             if "error" in msg:
                 raise RuntimeError(msg["error"])

@@ -1,35 +1,75 @@
 // The prompt a model answers from: the question, the top passages numbered [1]..[n] with where
-// they come from, and what earlier stages found; and the reverse step, reading [n] citations out
-// of the model's answer and mapping them back to the passages.
+// they come from (each cut to the sentences around the question's words when it is longer than
+// its budget), and what earlier stages found; and the reverse step, reading [n] citations out of
+// the model's answer and mapping them back to the passages.
 
+import Corpus
 import Index
 import JSON
 
 public enum EvidencePrompt {
+    /// The instructions. Worded as a helpful assistant's task rather than a prohibition: with
+    /// "using only the passages ... only if no passage contains the answer, reply exactly: NOT IN
+    /// DOCUMENTS", Qwen2.5-Coder-1.5B (and llama.cpp on the same prompt) declined questions whose
+    /// answer was in passage [1].
     public static let system = """
-    You answer questions about an organisation's documents using only the numbered passages given. \
-    Answer in one to three sentences and cite the passages you used like [1] or [2][3]. \
-    If the passages do not contain the answer, reply exactly: NOT IN DOCUMENTS
+    You are a helpful assistant. Answer the user's question from the numbered passages in one or \
+    two sentences, citing the passage number like [1]. If none of the passages answers it, reply \
+    NOT IN DOCUMENTS.
     """
 
-    /// The user message: question, passages, and earlier stages' attempts.
+    /// The user message: the passages, (with `previous`) earlier stages' attempts, then the
+    /// question — last, where a small model attends to it best (with the question first, the
+    /// 1.5B reader declined most answerable questions of the corporate set).
     public static func user(question: String, hits: [Hit], previous: [(stage: String, answer: Answer)], maxPassages: Int,
                             maxCharsPerPassage: Int = 1200) -> String {
-        var s = "Question: \(question)\n\nPassages:\n"
+        var s = "Passages:\n"
+        let terms = Set(Analyzer.terms(question))
         for (i, h) in hits.prefix(maxPassages).enumerated() {
             let where_ = h.documents.first.map { d in d.path.split(separator: "/").last.map(String.init) ?? d.path } ?? "?"
             let heading = h.headingPath.isEmpty ? "" : " — \(h.headingPath)"
-            let text = h.text.count > maxCharsPerPassage ? String(h.text.prefix(maxCharsPerPassage)) + "…" : h.text
+            let text = excerpt(h.text, terms: terms, maxChars: maxCharsPerPassage)
             s += "[\(i + 1)] (\(where_)\(heading)) \(text.split(separator: "\n").joined(separator: " "))\n"
         }
-        if !previous.isEmpty {
+        let earlier = previous.filter { !$0.answer.text.isEmpty }
+        if !earlier.isEmpty {
             s += "\nEarlier attempts (not confident enough):\n"
-            for (stage, a) in previous where !a.text.isEmpty {
+            for (stage, a) in earlier {
                 s += "- \(stage) (confidence \(Decimals.fixed(a.confidence, places: 2))): \(a.text.split(separator: "\n").joined(separator: " "))\n"
             }
         }
-        s += "\nAnswer with citations:"
+        s += "\nQuestion: \(question)\nAnswer with citations:"
         return s
+    }
+
+    /// `text` if it fits in `maxChars`; else the run of consecutive sentences around the one that
+    /// shares the most `terms` (stemmed question terms), grown towards the neighbour that shares
+    /// more while it fits, marked "…" where it was cut. A passage's answer is seldom in its first
+    /// lines only, so cutting its head off blind would lose answers that retrieval found.
+    public static func excerpt(_ text: String, terms: Set<String>, maxChars: Int) -> String {
+        if text.count <= maxChars { return text }
+        let sentences = SentenceSplitter.split(text)
+        let scores = sentences.map { Set(Analyzer.terms($0)).intersection(terms).count }
+        guard let best = scores.indices.max(by: { scores[$0] < scores[$1] || scores[$0] == scores[$1] && $0 > $1 }) else {
+            return String(text.prefix(max(0, maxChars - 1))) + "…"
+        }
+        if sentences[best].count >= maxChars { return String(sentences[best].prefix(max(0, maxChars - 1))) + "…" }
+        var lo = best, hi = best, length = sentences[best].count
+        while true {
+            let before = lo > 0 && length + 1 + sentences[lo - 1].count <= maxChars ? lo - 1 : nil
+            let after = hi + 1 < sentences.count && length + 1 + sentences[hi + 1].count <= maxChars ? hi + 1 : nil
+            // Ties go to the following sentence: a statement's details tend to come after it.
+            if let b = before, after.map({ scores[b] > scores[$0] }) ?? true {
+                lo = b
+                length += 1 + sentences[b].count
+            } else if let a = after {
+                hi = a
+                length += 1 + sentences[a].count
+            } else {
+                break
+            }
+        }
+        return (lo > 0 ? "… " : "") + sentences[lo...hi].joined(separator: " ") + (hi + 1 < sentences.count ? " …" : "")
     }
 
     /// The passage numbers cited in `text` ("[2]", "[1][3]", "[1, 2]"), in order, deduplicated.
@@ -46,8 +86,26 @@ public enum EvidencePrompt {
         return out
     }
 
-    /// Whether the model said the passages lack the answer.
+    /// Whether the model said the passages lack the answer: the reply asked for, or one of the
+    /// ways a small model words it anyway ("... is not specified in the given passages").
     public static func declined(_ text: String) -> Bool {
-        text.uppercased().contains("NOT IN DOCUMENTS")
+        if text.uppercased().contains("NOT IN DOCUMENTS") { return true }
+        let t = text.lowercased()
+        return declinePhrases.contains { t.contains($0) }
     }
+
+    /// "not mentioned in the given passages", "the passages do not contain", ...
+    static let declinePhrases: [String] = {
+        let places = ["passages", "passage", "documents", "context"]
+        var out: [String] = []
+        for place in places {
+            for verb in ["specified", "mentioned", "provided", "stated", "found", "given", "included"] {
+                for qualifier in ["", "given ", "provided ", "above "] { out.append("not \(verb) in the \(qualifier)\(place)") }
+            }
+            for verb in ["contain", "mention", "specify", "provide", "say", "answer"] {
+                out += ["\(place) do not \(verb)", "\(place) does not \(verb)"]
+            }
+        }
+        return out
+    }()
 }

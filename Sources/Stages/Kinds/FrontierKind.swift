@@ -1,7 +1,8 @@
 // answer.frontier: the last resort — an OpenAI-compatible or Anthropic endpoint declared in the
 // pipeline, given the question, the passages and what earlier stages found. Budgets are checked
 // before sending (per query, and per day against the query log); any failure leaves the best
-// lower-route answer standing, flagged, because the executor keeps it.
+// lower-route answer standing, flagged, because the executor keeps it. Without its API key the
+// stage stands aside with a note saying how to switch it on.
 import Config
 import Corpus
 import Frontier
@@ -83,6 +84,12 @@ struct FrontierStage: PricedStage {
     var pricePerMillionOut: Double { client.settings.pricePerMillionOut }
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
+        // A declared frontier without its key is a route not switched on, not a broken one.
+        let variable = client.settings.keyVariable
+        if !variable.isEmpty, (Identity.environment(variable) ?? "").isEmpty {
+            throw PipelineError.skipped(stage: id, reason: "no API key: set \(variable) in nerved's environment (then restart nerved) "
+                                            + "to escalate unsure questions to \(client.settings.model)")
+        }
         let question = try inputs.one("question", Ports.text)
         let hits = try inputs.optional("hits", Ports.hits) ?? []
         let previous = try inputs.all("previous", Ports.answer).map { ("earlier stage", $0.value) }

@@ -1,7 +1,9 @@
 // answer.generate: the local model answers from the top passages, numbered, and must cite them.
 // Its confidence joins how sure the model was of its own tokens with whether the passages it
 // cites actually contain what it said. With `socket = ...` it runs in a supervised `nerved
-// worker`, so a model crash or out-of-memory kill costs one answer, never the daemon.
+// worker`, so a model crash or out-of-memory kill costs one answer, never the daemon. Without the
+// model file it stands aside with a note (the cascade goes on), and it loads the file at the next
+// question once it is installed.
 import Config
 import Foundation
 import Index
@@ -20,7 +22,9 @@ enum GenerateKind {
                 ParameterSpec("temperature", .float(0...2), default: .float(0), "sampling temperature (0: greedy)"),
                 ParameterSpec("seed", .integer(0...Int(Int32.max)), default: .integer(0), "sampling seed"),
                 ParameterSpec("passages", .integer(1...20), default: .integer(4), "passages put in the prompt"),
-                ParameterSpec("passage_chars", .integer(100...8000), default: .integer(700), "characters kept per passage"),
+                ParameterSpec("passage_chars", .integer(100...8000), default: .integer(700),
+                              "characters kept per passage (the sentences around the question's words)"),
+                ParameterSpec("earlier", .boolean, default: .boolean(true), "show earlier stages' answers in the prompt"),
                 ParameterSpec("stream", .boolean, default: .boolean(true), "stream tokens to the asker"),
             ],
             inputs: [InputSpec("question", Ports.text), InputSpec("hits", Ports.hits, optional: true),
@@ -33,8 +37,8 @@ enum GenerateKind {
                 return GenerateStage(
                     id: plan.id, models: res.models, modelPath: plan.path("model"), threads: plan.int("threads"), context: plan.int("context"),
                     maxTokens: plan.int("max_tokens"), temperature: plan.double("temperature"), seed: UInt64(plan.int("seed")),
-                    passages: plan.int("passages"), passageChars: plan.int("passage_chars"), stream: plan.bool("stream"),
-                    calibration: calibration)
+                    passages: plan.int("passages"), passageChars: plan.int("passage_chars"), earlier: plan.bool("earlier"),
+                    stream: plan.bool("stream"), calibration: calibration)
             })
 }
 
@@ -49,47 +53,74 @@ struct GenerateStage: Stage {
     let seed: UInt64
     let passages: Int
     let passageChars: Int
+    let earlier: Bool
     let stream: Bool
     let calibration: GenerateCalibration
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
         let question = try inputs.one("question", Ports.text)
         let hits = try inputs.optional("hits", Ports.hits) ?? []
-        let previous = try inputs.all("previous", Ports.answer).map { ("earlier stage", $0.value) }
-        let model = try models.model(path: modelPath, threads: threads, context: self.context)
+        let previous = try inputs.all("previous", Ports.answer).map(\.value)
+        let model: any LocalModel
+        do { model = try models.model(path: modelPath, threads: threads, context: self.context) } catch StagesError.modelMissing {
+            throw PipelineError.skipped(stage: id, reason: "the local model \(modelPath) is not installed; run scripts/fetch-models to answer with it")
+        }
+        // The answer is a sentence or two: a blank line starts something else (a restated source
+        // list, a question of the model's own), which costs decode time and says nothing more.
         let request = LocalRequest(
             system: EvidencePrompt.system,
-            user: EvidencePrompt.user(question: question, hits: hits, previous: previous, maxPassages: passages,
-                                      maxCharsPerPassage: passageChars),
-            maxTokens: maxTokens, temperature: temperature, seed: seed, stop: ["\nQuestion:", "\n\n\n"])
+            user: EvidencePrompt.user(question: question, hits: hits, previous: earlier ? previous.map { ("earlier stage", $0) } : [],
+                                      maxPassages: passages, maxCharsPerPassage: passageChars),
+            maxTokens: maxTokens, temperature: temperature, seed: seed, stop: ["\nQuestion:", "\n\n"])
         let stageID = id
         let r = try model.generate(request) { piece in
             if stream { context.emit("answer.token", ["stage": .string(stageID), "text": .string(piece)]) }
         }
+        models.record(path: modelPath, r)
         let shown = Array(hits.prefix(passages))
         let text = r.text.trimmingCharacters()
         let cited = EvidencePrompt.citedNumbers(text).filter { $0 <= shown.count }
-        let features = GenerateFeatures(result: r, text: text, cited: cited, shown: shown)
-        var a = Answer(text: text, confidence: calibration.probability(features), citations: cited.map { Citation.from(shown[$0 - 1]) },
+        let features = GenerateFeatures(result: r, text: text, cited: cited, shown: shown, previous: previous)
+        // An answer without [n] marks still names its source when one shown passage holds most of
+        // what it says (`cites` stays 0: the model did not cite, and its confidence says so).
+        let sources = cited.isEmpty && !EvidencePrompt.declined(text) ? GenerateFeatures.bestSupport(text, shown).map { [$0] } ?? [] : cited
+        var a = Answer(text: text, confidence: calibration.probability(features), citations: sources.map { Citation.from(shown[$0 - 1]) },
                        passages: hits.prefix(3).map { Passage(text: $0.text, score: $0.score, citation: Citation.from($0)) })
         a.tokensIn = r.promptTokens
         a.tokensOut = r.generatedTokens
         a.model = r.model
+        a.prefillMs = r.prefillMs
+        a.decodeMs = r.decodeMs
         a.features = zip(GenerateFeatures.names, features.vector).map { ($0, $1) }
         return StageOutputs("answer", Ports.answer, a)
     }
 }
 
-/// The evidence behind a generated answer's confidence.
+/// The evidence behind a generated answer's confidence, by stable name (they appear in the
+/// answer's `features`, in `explain` output and in calibration files).
 struct GenerateFeatures {
-    static let names = ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined"]
+    static let names = ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined", "agreement",
+                        "extract_confidence", "answer_tokens"]
     var vector: [Double]
 
-    init(result r: LocalResult, text: String, cited: [Int], shown: [Hit]) {
+    /// - Parameter previous: earlier stages' answers; the most confident one is the candidate the
+    ///   answer is compared with.
+    init(result r: LocalResult, text: String, cited: [Int], shown: [Hit], previous: [Answer]) {
         let declined = EvidencePrompt.declined(text)
         let sources = cited.isEmpty ? shown : cited.map { shown[$0 - 1] }
+        let candidate = previous.max { $0.confidence < $1.confidence }
         vector = [r.meanLogprob, r.minLogprob, r.meanEntropy, cited.isEmpty ? 0 : 1,
-                  Self.support(text, in: sources), declined ? 1 : 0]
+                  Self.support(text, in: sources), declined ? 1 : 0,
+                  declined ? 0 : candidate.map { AnswerAgreement.score(text, $0.text) } ?? 0,
+                  candidate?.confidence ?? 0, Double(r.generatedTokens)]
+    }
+
+    /// The shown passage (numbered from 1) holding the largest share of the answer's content
+    /// words, when that share is at least `minimum`.
+    static func bestSupport(_ answer: String, _ shown: [Hit], minimum: Double = 0.6) -> Int? {
+        let scored = shown.enumerated().map { ($0.offset + 1, support(answer, in: [$0.element])) }
+        guard let best = scored.max(by: { $0.1 < $1.1 || $0.1 == $1.1 && $0.0 > $1.0 }), best.1 >= minimum else { return nil }
+        return best.0
     }
 
     /// The share of the answer's content words found in the passages it rests on: a model that
@@ -108,8 +139,9 @@ struct GenerateCalibration {
     let model: LearnedModel?
 
     /// Hand-set until fitted: confident tokens and well-supported, cited text; a decline is
-    /// never an answer.
-    static let fallbackWeights = [2.0, 0.15, -0.5, 1.5, 3.0, -8.0]
+    /// never an answer. The later features (agreement, extract_confidence, answer_tokens) weigh
+    /// nothing until `nerve calibrate` fits them.
+    static let fallbackWeights = [2.0, 0.15, -0.5, 1.5, 3.0, -8.0, 0, 0, 0]
     static let fallbackBias = -2.2
 
     func probability(_ f: GenerateFeatures) -> Double {
@@ -117,5 +149,49 @@ struct GenerateCalibration {
         var z = Self.fallbackBias
         for (w, x) in zip(Self.fallbackWeights, f.vector) { z += w * x }
         return min(logistic(z), Confidence.maximum)
+    }
+}
+
+/// Agreement between two answers to one question: the `agreement` feature.
+public enum AnswerAgreement {
+    /// How much the answer agrees with an earlier stage's, 0...1: the shared share of content
+    /// words (of the shorter side); when both give numbers, the shared share of numbers counts
+    /// three times as much, and when only one does, the score is halved. Two routes that reach
+    /// the same figure or name independently are more often right. Citation marks are ignored.
+    public static func score(_ answer: String, _ candidate: String) -> Double {
+        let a = KeyTerms(answer), c = KeyTerms(candidate)
+        guard !a.words.isEmpty || !a.numbers.isEmpty, !c.words.isEmpty || !c.numbers.isEmpty else { return 0 }
+        let words = KeyTerms.overlap(a.words, c.words)
+        if a.numbers.isEmpty && c.numbers.isEmpty { return words }
+        if a.numbers.isEmpty || c.numbers.isEmpty { return words / 2 }
+        return 0.25 * words + 0.75 * KeyTerms.overlap(a.numbers, c.numbers)
+    }
+
+    /// A text's stemmed content words and its numbers ("$191,900" gives 191 and 900).
+    struct KeyTerms {
+        var words: Set<String> = []
+        var numbers: Set<String> = []
+
+        init(_ text: String) {
+            var plain = ""
+            var rest = Substring(text)
+            // "[1]", "[2, 3]": which passage said it, not what was said.
+            while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+                let inside = rest[rest.index(after: open)..<close]
+                plain += rest[..<open]
+                plain += inside.allSatisfy({ $0.isNumber || $0 == "," || $0 == " " }) ? " " : String(rest[open...close])
+                rest = rest[rest.index(after: close)...]
+            }
+            plain += rest
+            for t in Analyzer.tokens(plain) where !Analyzer.stopwords.contains(t) {
+                if t.allSatisfy(\.isNumber) { numbers.insert(t) } else if t.count > 1 { words.insert(PorterStemmer.stem(t)) }
+            }
+        }
+
+        /// |a ∩ b| / min(|a|, |b|); 0 when either is empty.
+        static func overlap(_ a: Set<String>, _ b: Set<String>) -> Double {
+            let n = min(a.count, b.count)
+            return n == 0 ? 0 : Double(a.intersection(b).count) / Double(n)
+        }
     }
 }
