@@ -46,7 +46,7 @@ public final class Daemon: @unchecked Sendable {
             engine = try Engine(config: EngineConfig(index: config.index, pipelines: config.pipelines, embeddingModel: config.embeddingModel,
                                                      embeddingThreads: config.embeddingThreads, maxFileBytes: config.maxFileBytes,
                                                      maxDecompressionRatio: config.maxDecompressionRatio),
-                                transport: WorkerTransport(), log: { [log] in log.info("stage", [("message", $0)]) })
+                                transport: WorkerTransport(starting: { [workers] in workers.isAlive(socket: $0) }), log: { [log] in log.info("stage", [("message", $0)]) })
         } catch let e as ServiceError {
             if case .pipeline = e { throw DaemonError.pipeline(report: e.description) }
             throw DaemonError.index(reason: e.description)

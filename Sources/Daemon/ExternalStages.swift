@@ -8,13 +8,28 @@ import Service
 import Wire
 
 /// Calls `stage.run` at a stage's socket; the worker's notifications (streamed tokens) are passed on.
-struct WorkerTransport: StageTransport {
-    func call(socket: String, request: JSONObject, onEvent: @escaping @Sendable (String, JSONObject) -> Void) throws -> JSON {
+/// A question that arrives while the daemon's own worker is still starting (loading its model
+/// takes seconds) waits for it rather than losing the route; a socket nobody is starting fails at once.
+public struct WorkerTransport: StageTransport {
+    /// Whether a process the daemon supervises for `socket` is alive (so it is starting or serving).
+    let starting: @Sendable (String) -> Bool
+    public init(starting: @escaping @Sendable (String) -> Bool = { _ in false }) { self.starting = starting }
+    /// Longest wait for a starting worker to accept: a model read from a cold disk on a small machine.
+    static let startWaitMs = 60_000
+
+    public func call(socket: String, request: JSONObject, onEvent: @escaping @Sendable (String, JSONObject) -> Void) throws -> JSON {
         let stage = request["plan"]?["id"]?.stringValue ?? "?"
-        let client: WireClient
-        do { client = try WireClient(path: socket) } catch {
-            throw ServiceError.model(reason: "the process for stage '\(stage)' is not running at \(socket)")
+        let deadline = ContinuousClock.now + .milliseconds(Self.startWaitMs)
+        var connected: WireClient?
+        while connected == nil {
+            do { connected = try WireClient(path: socket) } catch {
+                guard starting(socket), ContinuousClock.now < deadline else {
+                    throw ServiceError.model(reason: "the process for stage '\(stage)' is not running at \(socket)")
+                }
+                Threads.sleep(ms: 50)
+            }
         }
+        guard let client = connected else { throw ServiceError.model(reason: "the process for stage '\(stage)' is not running at \(socket)") }
         defer { client.close() }
         do {
             return try client.call("stage.run", request) { method, params in onEvent(method, params) }

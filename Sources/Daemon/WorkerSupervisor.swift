@@ -61,6 +61,13 @@ final class WorkerSupervisor: @unchecked Sendable {
         lock.withLock { running.values.map { ($0.spec.socket, $0.pid, $0.restarts) } }.sorted { $0.socket < $1.socket }
     }
 
+    /// Whether the supervised process for `socket` is running (starting, loading or serving);
+    /// false between a crash and its restart, so a crash-looping worker is never waited for.
+    func isAlive(socket: String) -> Bool {
+        let w = lock.withLock { running[socket] }
+        return w?.pid != nil
+    }
+
     /// Longest wait for a worker's `status` reply: the worker answers it without waiting for a
     /// generation in progress, so only a hung process takes this long.
     static let statusTimeoutMs = 2000

@@ -30,6 +30,32 @@ import Wire
         return server
     }
 
+    @Test func aWorkerThatIsStartingIsWaitedForAndOneNobodyStartsIsNot() throws {
+        let sockets = try Paths.temporaryDirectory()
+        defer { FileSystem.removeTree(sockets) }
+        let remote = sockets + "/late.sock"
+        // An empty request: the worker refuses it, which proves the call reached a worker.
+        let request = JSONObject([("plan", .object(JSONObject([("id", "local")])))])
+        #expect {
+            _ = try WorkerTransport().call(socket: remote, request: request) { _, _ in }
+        } throws: { "\($0)".contains("not running") }
+
+        let started = PthreadMutex()
+        nonisolated(unsafe) var server: Server?
+        try Threads.spawn(name: "late-worker") {
+            Threads.sleep(ms: 300)
+            let s = try? Self.worker(at: remote)
+            started.withLock { server = s }
+        }
+        defer { started.withLock { server?.drain(timeoutMs: 1000) } }
+        #expect {
+            _ = try WorkerTransport(starting: { _ in true }).call(socket: remote, request: request) { _, _ in }
+        } throws: { e in
+            let text = "\(e)"
+            return !text.contains("not running") && text.contains(remote)
+        }
+    }
+
     @Test func askUsesAStageServedByAnotherProcessAndSurvivesItsDeath() throws {
         let sockets = try Paths.temporaryDirectory()
         defer { FileSystem.removeTree(sockets) }
