@@ -80,9 +80,7 @@ import Wire
     func reloadWithABrokenPipelineKeepsTheOldOneServing(_ mode: DaemonHarness.Mode) throws {
         let pipelines = try Paths.temporaryDirectory("pipelines")
         defer { FileSystem.removeTree(pipelines) }
-        for f in ["ask.toml", "ingest.toml"] {
-            try FileSystem.writeAtomically(pipelines + "/" + f, try FileSystem.read(Paths.packageRoot + "/pipelines/" + f))
-        }
+        try Paths.copyRepositoryPipelines(to: pipelines)
         let h = try DaemonHarness(mode, pipelines: pipelines)
         let root = try h.makeFolder(Self.docs)
         _ = try h.call("ingest", ["path": .string(root)])

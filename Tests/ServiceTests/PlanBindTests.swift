@@ -28,10 +28,7 @@ import TestSupport
         let missing = Engine.check(pipelines: dir + "/pipelines")
         #expect(!missing.ok)
         #expect(missing.report.contains("cannot read pipeline file"))
-        try FileSystem.makeDirectories(dir + "/pipelines")
-        for name in ["ask.toml", "ingest.toml"] {
-            try FileSystem.writeAtomically(dir + "/pipelines/" + name, try FileSystem.read(Paths.packageRoot + "/pipelines/" + name))
-        }
+        try Paths.copyRepositoryPipelines(to: dir + "/pipelines")
         let before = try listing(dir)
         let ok = Engine.check(pipelines: dir + "/pipelines")
         #expect(ok.ok, "\(ok.report)")

@@ -123,7 +123,7 @@ import TestSupport
                 ingest = ingest.replacing("in = [\"embed.chunks\"]", with: "in = [\"chunk.chunks\"]")
             }
             let pipelines = dir + "/pipelines-\(engines.count)"
-            try FileSystem.makeDirectories(pipelines)
+            try Paths.copyRepositoryPipelines(to: pipelines)
             try FileSystem.writeAtomically(pipelines + "/ingest.toml", Array(ingest.utf8))
             // Retrieval and extraction only: the local and frontier stages need a worker and a
             // key, which an engine without a daemon has neither of (LocalRouteTests cover them).

@@ -40,11 +40,8 @@ public final class DaemonHarness: @unchecked Sendable {
     /// API, whatever the environment holds.
     public static func copyOfRepositoryPipelines(in dir: String) throws -> String {
         let folder = dir + "/pipelines"
-        try FileSystem.makeDirectories(folder)
-        for name in ["ask.toml", "ingest.toml"] {
-            let text = String(decoding: try FileSystem.read(Paths.packageRoot + "/pipelines/" + name), as: UTF8.self)
-                .replacing("key_env = \"OPENAI_API_KEY\"", with: "key_env = \"\(noKeyVariable)\"")
-            try FileSystem.writeAtomically(folder + "/" + name, Array(text.utf8))
+        try Paths.copyRepositoryPipelines(to: folder) { _, text in
+            text.replacing("key_env = \"OPENAI_API_KEY\"", with: "key_env = \"\(noKeyVariable)\"")
         }
         return folder
     }

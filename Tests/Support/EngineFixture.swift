@@ -20,11 +20,7 @@ public final class EngineFixture: @unchecked Sendable {
         root = dir + "/docs"
         try FileSystem.makeDirectories(root)
         let pipelines = dir + "/pipelines"
-        try FileSystem.makeDirectories(pipelines)
-        for (name, text) in [("ask.toml", ask), ("ingest.toml", ingest)] {
-            let bytes = try text.map { Array($0.utf8) } ?? FileSystem.read(Paths.packageRoot + "/pipelines/" + name)
-            try FileSystem.writeAtomically(pipelines + "/" + name, bytes)
-        }
+        try Paths.copyRepositoryPipelines(to: pipelines) { name, text in (name == "ask.toml" ? ask : ingest) ?? text }
         var config = EngineConfig(index: dir + "/index", pipelines: pipelines, embeddingModel: embeddingModel)
         configure(&config)
         engine = try Engine(config: config, models: models)

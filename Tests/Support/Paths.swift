@@ -36,6 +36,21 @@ public enum Paths {
 }
 
 extension Paths {
+    /// Copies the repository's pipelines into `folder`: ask.toml and ingest.toml, each text passed
+    /// through `edit(name, text)`, and the calibration folder they name, so a copy links exactly
+    /// as the shipped files do.
+    public static func copyRepositoryPipelines(to folder: String, edit: (String, String) -> String = { $1 }) throws {
+        let source = packageRoot + "/pipelines"
+        try FileSystem.makeDirectories(folder + "/calibration")
+        for name in ["ask.toml", "ingest.toml"] {
+            let text = String(decoding: try FileSystem.read(source + "/" + name), as: UTF8.self)
+            try FileSystem.writeAtomically(folder + "/" + name, Array(edit(name, text).utf8))
+        }
+        for name in try FileSystem.list(source + "/calibration") where name.hasSuffix(".toml") {
+            try FileSystem.writeAtomically(folder + "/calibration/" + name, try FileSystem.read(source + "/calibration/" + name))
+        }
+    }
+
     /// A temporary pipelines folder with the repository's ingest.toml and the given ask.toml,
     /// for tests of one ask pipeline; the caller removes it.
     public static func pipelineFolder(ask: String) throws -> String {
