@@ -28,7 +28,9 @@ import Wire
 
     @Test(arguments: DaemonHarness.Mode.allCases)
     func ingestThenAskAnswersWithACitation(_ mode: DaemonHarness.Mode) throws {
-        let h = try DaemonHarness(mode)
+        // The shipped cascade with a set extract threshold: this is about the daemon's plumbing,
+        // not about what the shipped calibration accepts.
+        let h = try DaemonHarness(mode, extractAccept: 0.5)
         let root = try h.makeFolder(Self.docs)
         let log = NotificationLog()
         let report = try h.call("ingest", ["path": .string(root)], notifications: log)

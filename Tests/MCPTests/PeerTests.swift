@@ -113,7 +113,7 @@ import Wire
 
         """.utf8))
         let sock = dir + "/nerved.sock"
-        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", DaemonHarness.copyOfRepositoryPipelines(in: dir),
+        let daemon = try Binaries.start("nerved", ["--socket", sock, "--index", dir + "/index", "--pipelines", DaemonHarness.copyOfRepositoryPipelines(in: dir, extractAccept: 0.5),
                                                    "--embedding-model", "none"])
         defer { daemon.terminate() }
         try Binaries.waitFor(socket: sock)

@@ -14,14 +14,15 @@ public final class DaemonHarness: @unchecked Sendable {
     public var socket: String { daemon.config.socket }
     private var nextID: Int64 = 1
 
-    /// Starts a daemon on a fresh index with (a copy of) the repository's pipelines, or `pipelines`.
-    public init(_ mode: Mode, pipelines: String? = nil, configure: (inout DaemonConfig) -> Void = { _ in }) throws {
+    /// Starts a daemon on a fresh index with (a copy of) the repository's pipelines, or `pipelines`
+    /// (`extractAccept`: see `copyOfRepositoryPipelines`).
+    public init(_ mode: Mode, pipelines: String? = nil, extractAccept: Double? = nil, configure: (inout DaemonConfig) -> Void = { _ in }) throws {
         self.mode = mode
         dir = try Paths.temporaryDirectory("nerve-daemon")
         var c = DaemonConfig()
         c.socket = dir + "/nerved.sock"
         c.index = dir + "/index"
-        c.pipelines = try pipelines ?? Self.copyOfRepositoryPipelines(in: dir)
+        c.pipelines = try pipelines ?? Self.copyOfRepositoryPipelines(in: dir, extractAccept: extractAccept)
         c.logLevel = .error
         // No worker processes unless a test asks for them (the test runner is no `nerved worker`);
         // the copied pipelines' local-model stage then fails per question, saying so.
@@ -37,11 +38,15 @@ public final class DaemonHarness: @unchecked Sendable {
     /// The repository's pipelines copied to `dir/pipelines`, so the paths they name relative to
     /// their folder (the local model's socket, its model file) are private to this daemon, and
     /// with the frontier's key variable renamed to one never set: a test never reaches a paid
-    /// API, whatever the environment holds.
-    public static func copyOfRepositoryPipelines(in dir: String) throws -> String {
+    /// API, whatever the environment holds. `extractAccept` gives answer.extract an explicit
+    /// threshold in place of its calibrated one, for tests of the daemon's plumbing that need an
+    /// accepted answer whatever the shipped calibration accepts.
+    public static func copyOfRepositoryPipelines(in dir: String, extractAccept: Double? = nil) throws -> String {
         let folder = dir + "/pipelines"
         try Paths.copyRepositoryPipelines(to: folder) { _, text in
-            text.replacing("key_env = \"OPENAI_API_KEY\"", with: "key_env = \"\(noKeyVariable)\"")
+            var t = text.replacing("key_env = \"OPENAI_API_KEY\"", with: "key_env = \"\(noKeyVariable)\"")
+            if let a = extractAccept { t = t.replacing("kind = \"answer.extract\"\n", with: "kind = \"answer.extract\"\naccept = \(a)\n") }
+            return t
         }
         return folder
     }
