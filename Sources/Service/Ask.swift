@@ -129,7 +129,10 @@ extension Engine {
             let laterExists = set.ask.plan.stages.drop { $0.id != route }.dropFirst().contains { $0.kind.role == .answering }
             // Said plainly first; the numbers after, for whoever tunes the thresholds.
             o["note"] = .string("The documents do not seem to answer this: no stage was confident enough. "
-                + "The best answer, from '\(route)', has confidence \(Decimals.fixed(answer.confidence, places: 2)), below its threshold \(Decimals.fixed(threshold, places: 2))"
+                + "The best answer, from '\(route)', has confidence \(Decimals.fixed(answer.confidence, places: 2)), "
+                // A threshold of 1 is a calibration that reached the pipeline's target precision nowhere.
+                + (threshold >= 1 ? "and that stage accepts nothing (its calibration reached the target precision at no threshold)"
+                                  : "below its threshold \(Decimals.fixed(threshold, places: 2))")
                 + (laterExists ? ", and no later stage did better." : ", and no later answering stage is configured.")
                 + " The best passages are included.")
             o["passages"] = .array(answer.passages.map { p in
