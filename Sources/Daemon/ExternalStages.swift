@@ -19,22 +19,24 @@ public struct WorkerTransport: StageTransport {
 
     public func call(socket: String, request: JSONObject, onEvent: @escaping @Sendable (String, JSONObject) -> Void) throws -> JSON {
         let stage = request["plan"]?["id"]?.stringValue ?? "?"
-        let deadline = ContinuousClock.now + .milliseconds(Self.startWaitMs)
-        var connected: WireClient?
-        while connected == nil {
-            do { connected = try WireClient(path: socket) } catch {
-                guard starting(socket), ContinuousClock.now < deadline else {
-                    throw ServiceError.model(reason: "the process for stage '\(stage)' is not running at \(socket)")
-                }
-                Threads.sleep(ms: 50)
-            }
-        }
-        guard let client = connected else { throw ServiceError.model(reason: "the process for stage '\(stage)' is not running at \(socket)") }
+        let client = try connect(socket, stage: stage)
         defer { client.close() }
         do {
             return try client.call("stage.run", request) { method, params in onEvent(method, params) }
         } catch let e as WireError {
             throw ServiceError.model(reason: "stage '\(stage)' at \(socket): \(e)")
+        }
+    }
+
+    private func connect(_ socket: String, stage: String) throws -> WireClient {
+        let deadline = ContinuousClock.now + .milliseconds(Self.startWaitMs)
+        while true {
+            do { return try WireClient(path: socket) } catch {
+                guard starting(socket), ContinuousClock.now < deadline else {
+                    throw ServiceError.model(reason: "the process for stage '\(stage)' is not running at \(socket)")
+                }
+                Threads.sleep(ms: 50)
+            }
         }
     }
 }
