@@ -9,19 +9,7 @@ import TestSupport
 @Suite struct CascadeTests {
     func pipelines(endpoint: String) throws -> String {
         try Paths.pipelineFolder(ask: """
-        version = 1
-        [[stage]]
-        id = "question"
-        kind = "query"
-        [[stage]]
-        id = "bm25"
-        kind = "search.bm25"
-        in = ["question.text"]
-        [[stage]]
-        id = "extract"
-        kind = "answer.extract"
-        in = ["question.text", "bm25.hits"]
-        accept = 1.0
+        \(Paths.lexicalExtractStages)
         [[stage]]
         id = "frontier"
         kind = "answer.frontier"

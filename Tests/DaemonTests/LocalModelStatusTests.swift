@@ -28,19 +28,7 @@ import Wire
         defer { FileSystem.removeTree(sockets) }
         let remote = sockets + "/model.sock"
         let dir = try Paths.pipelineFolder(ask: """
-        version = 1
-        [[stage]]
-        id = "question"
-        kind = "query"
-        [[stage]]
-        id = "bm25"
-        kind = "search.bm25"
-        in = ["question.text"]
-        [[stage]]
-        id = "extract"
-        kind = "answer.extract"
-        in = ["question.text", "bm25.hits"]
-        accept = 1.0
+        \(Paths.lexicalExtractStages)
         [[stage]]
         id = "local"
         kind = "answer.generate"

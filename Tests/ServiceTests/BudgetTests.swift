@@ -43,19 +43,7 @@ import TestSupport
 
     static func pipeline(endpoint: String) -> String {
         """
-        version = 1
-        [[stage]]
-        id = "question"
-        kind = "query"
-        [[stage]]
-        id = "bm25"
-        kind = "search.bm25"
-        in = ["question.text"]
-        [[stage]]
-        id = "extract"
-        kind = "answer.extract"
-        in = ["question.text", "bm25.hits"]
-        accept = 1.0
+        \(Paths.lexicalExtractStages)
         [[stage]]
         id = "frontier"
         kind = "answer.frontier"

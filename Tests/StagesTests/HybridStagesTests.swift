@@ -123,15 +123,13 @@ import TestSupport
                 ingest = ingest.replacing("in = [\"embed.chunks\"]", with: "in = [\"chunk.chunks\"]")
             }
             let pipelines = dir + "/pipelines-\(engines.count)"
-            try Paths.copyRepositoryPipelines(to: pipelines)
-            try FileSystem.writeAtomically(pipelines + "/ingest.toml", Array(ingest.utf8))
             // Retrieval and extraction only: the local and frontier stages need a worker and a
             // key, which an engine without a daemon has neither of (LocalRouteTests cover them).
-            let ask = String(decoding: try FileSystem.read(Paths.packageRoot + "/pipelines/ask.toml"), as: UTF8.self)
-                .split(separator: "[[stage]]", omittingEmptySubsequences: false)
-                .filter { !$0.contains("kind = \"answer.generate\"") && !$0.contains("kind = \"answer.frontier\"") }
-                .joined(separator: "[[stage]]")
-            try FileSystem.writeAtomically(pipelines + "/ask.toml", Array(ask.utf8))
+            try Paths.copyRepositoryPipelines(to: pipelines) { name, text in
+                name == "ingest.toml" ? ingest : text.split(separator: "[[stage]]", omittingEmptySubsequences: false)
+                    .filter { !$0.contains("kind = \"answer.generate\"") && !$0.contains("kind = \"answer.frontier\"") }
+                    .joined(separator: "[[stage]]")
+            }
             let e = try Engine(config: EngineConfig(index: dir + "/index", pipelines: pipelines, embeddingModel: model))
             engines[key] = e
             return e

@@ -18,19 +18,7 @@ import TestSupport
 
     @Test(.enabled(if: present)) func answersFromTheCitedPassageAndReusesTheSystemPrompt() throws {
         let f = try EngineFixture(ask: """
-            version = 1
-            [[stage]]
-            id = "question"
-            kind = "query"
-            [[stage]]
-            id = "bm25"
-            kind = "search.bm25"
-            in = ["question.text"]
-            [[stage]]
-            id = "extract"
-            kind = "answer.extract"
-            in = ["question.text", "bm25.hits"]
-            accept = 1.0
+            \(Paths.lexicalExtractStages)
             [[stage]]
             id = "local"
             kind = "answer.generate"

@@ -51,6 +51,24 @@ extension Paths {
         }
     }
 
+    /// The start most test ask pipelines share: the question, BM25 and an extract stage that
+    /// accepts nothing, so its `extract.answer` goes on to the stage a test is about.
+    public static let lexicalExtractStages = """
+        version = 1
+        [[stage]]
+        id = "question"
+        kind = "query"
+        [[stage]]
+        id = "bm25"
+        kind = "search.bm25"
+        in = ["question.text"]
+        [[stage]]
+        id = "extract"
+        kind = "answer.extract"
+        in = ["question.text", "bm25.hits"]
+        accept = 1.0
+        """
+
     /// A temporary pipelines folder with the repository's ingest.toml and the given ask.toml,
     /// for tests of one ask pipeline; the caller removes it.
     public static func pipelineFolder(ask: String) throws -> String {
