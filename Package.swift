@@ -85,7 +85,7 @@ let package = Package(
         tests("Tokenizer", ["Tokenizer", "GGUF"]),
         tests("Model", ["Model", "GGUF", "Tokenizer", "Tensor", "Generate"]),
         tests("Generate", ["Generate", "Model", "Tokenizer", "GGUF"]),
-        tests("Pipeline", ["Pipeline", "Config", "JSON"]),
+        tests("Pipeline", ["Pipeline", "Config", "JSON", "Posix"]),
         tests("Learn", ["Learn", "Config", "Posix"]),
         tests("Wire", ["Wire", "JSON"]),
         tests("Frontier", ["Frontier", "JSON"]),

@@ -4,6 +4,9 @@
 // stage that stands aside (`PipelineError.skipped`: its model or key is not set up) is reported
 // as skipped with its note.
 // Every stage's outputs are checked against its declaration before anyone reads them.
+// A context-free stage whose inputs are ready is started on a thread of its own when the stage
+// that needs it has other inputs still to compute, so on an idle machine the two overlap; its
+// report and outputs are the same as when it runs in line.
 import JSON
 import Posix
 
@@ -32,6 +35,10 @@ public struct RunResult: Sendable {
 }
 
 public enum Executor {
+    /// Threads for context-free stages, kept warm across runs (a fresh thread per question cost
+    /// more than the overlap saved); one per core on the machines we target.
+    static let helpers = HelperThreads(limit: 2)
+
     /// Runs `p`. `seeds` are outputs already produced (the item a producing source yielded).
     public static func run(_ p: BoundPipeline, context: RunContext, seeds: [Int: StageOutputs] = [:]) -> RunResult {
         var run = Run(p: p, context: context)
@@ -119,7 +126,14 @@ private struct Run {
 
     mutating func evaluate(_ i: Int) {
         if reports[i] != nil { return }
+        if let running = started.removeValue(forKey: i) {
+            record(i, running.wait())
+            return
+        }
         let s = p.plan.stages[i]
+        active.append(i)
+        defer { active.removeLast() }
+        startContextFree(under: i)
         var values: [String: [PortValue]] = [:]
         for spec in s.kind.inputs {
             let refs = s.wiring[spec.name] ?? []
@@ -141,19 +155,99 @@ private struct Run {
             }
             values[spec.name] = got
         }
+        record(i, Self.execute(p.stages[i], s, StageInputs(stage: s.id, specs: s.kind.inputs, values: values), context))
+    }
+
+    /// Runs one stage on its inputs: its checked outputs, or the error, and how long it took.
+    static func execute(_ stage: any Stage, _ s: StagePlan, _ inputs: StageInputs, _ context: RunContext)
+        -> (Result<StageOutputs, Error>, Double) {
         let start = ContinuousClock.now
-        do {
-            let out = try p.stages[i].run(StageInputs(stage: s.id, specs: s.kind.inputs, values: values), context)
+        let result = Result { () throws -> StageOutputs in
+            let out = try stage.run(inputs, context)
             try Executor.check(out, s)
+            return out
+        }
+        return (result, (ContinuousClock.now - start).milliseconds)
+    }
+
+    mutating func record(_ i: Int, _ ran: (Result<StageOutputs, Error>, Double)) {
+        let s = p.plan.stages[i], ms = ran.1
+        switch ran.0 {
+        case .success(let out):
             outputs[i] = out
-            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .ran, ms: (ContinuousClock.now - start).milliseconds,
-                                     confidence: out.answer?.confidence, note: nil)
-        } catch let PipelineError.skipped(_, reason) {
-            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .skipped, ms: (ContinuousClock.now - start).milliseconds,
-                                     confidence: nil, note: reason)
-        } catch {
-            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .failed, ms: (ContinuousClock.now - start).milliseconds,
-                                     confidence: nil, note: "\(error)")
+            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .ran, ms: ms, confidence: out.answer?.confidence, note: nil)
+        case .failure(PipelineError.skipped(_, let reason)):
+            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .skipped, ms: ms, confidence: nil, note: reason)
+        case .failure(let error):
+            reports[i] = StageReport(id: s.id, kind: s.kind.name, status: .failed, ms: ms, confidence: nil, note: "\(error)")
+        }
+        // A stage done may be the last input a context-free stage was waiting for.
+        for a in active { startContextFree(under: a) }
+    }
+
+    // MARK: Context-free stages on their own thread
+
+    /// Stage indices started on a thread of their own, not yet recorded.
+    var started: [Int: Running] = [:]
+    /// The stages being evaluated, outermost first (each is computing its inputs).
+    var active: [Int] = []
+
+    /// The stages whose outputs stage `i`'s inputs name.
+    func sources(_ i: Int) -> Set<Int> {
+        Set(p.plan.stages[i].wiring.values.flatMap { $0.map(\.stage) })
+    }
+
+    /// While `i` computes its inputs one after another: when two or more of them still have
+    /// work to do, starts every context-free stage among what `i` depends on whose own inputs
+    /// are all computed.
+    mutating func startContextFree(under i: Int) {
+        guard sources(i).filter({ reports[$0] == nil }).count >= 2 else { return }
+        var seen: Set<Int> = [], stack = Array(sources(i))
+        while let j = stack.popLast() {
+            guard seen.insert(j).inserted, reports[j] == nil, started[j] == nil else { continue }
+            let pending = sources(j).filter { reports[$0] == nil }
+            if pending.isEmpty, let stage = p.stages[j] as? any ContextFreeStage {
+                start(j, stage)
+            } else {
+                stack.append(contentsOf: pending)
+            }
+        }
+    }
+
+    /// Starts `j` (whose sources all ran) on a thread of its own; in line if no thread can be had.
+    mutating func start(_ j: Int, _ stage: any ContextFreeStage) {
+        let s = p.plan.stages[j]
+        var values: [String: [PortValue]] = [:]
+        for spec in s.kind.inputs {
+            let got = (s.wiring[spec.name] ?? []).compactMap { ref -> PortValue? in
+                guard let e = outputs[ref.stage]?.entries[ref.output] else { return nil }
+                return PortValue(type: spec.type, value: e.value, source: p.plan.stages[ref.stage].id + "." + ref.output)
+            }
+            // Anything unusual (a missing or a `.first` input) is left to the in-line path.
+            if got.isEmpty || spec.arity == .first { return }
+            values[spec.name] = got
+        }
+        let inputs = StageInputs(stage: s.id, specs: s.kind.inputs, values: values), context = context
+        let running = Running()
+        if Executor.helpers.offer({ running.finish(Run.execute(stage, s, inputs, context)) }) { started[j] = running }
+    }
+}
+
+/// The result of a stage running on another thread, waited for once.
+private final class Running: @unchecked Sendable {
+    private let done = Condition()
+    private var result: (Result<StageOutputs, Error>, Double)?
+
+    func finish(_ r: (Result<StageOutputs, Error>, Double)) {
+        done.locked { result = r; done.broadcast() }
+    }
+
+    func wait() -> (Result<StageOutputs, Error>, Double) {
+        done.locked {
+            while true {
+                if let result { return result }
+                done.wait()
+            }
         }
     }
 }

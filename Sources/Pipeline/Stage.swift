@@ -151,6 +151,11 @@ public protocol Stage: Sendable {
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs
 }
 
+/// A stage whose run reads its inputs and nothing else (not the context, not the snapshot): the
+/// executor may run it on a thread of its own while the stages beside it run (the question's
+/// embedding while BM25 searches).
+public protocol ContextFreeStage: Stage {}
+
 /// A stage with effects of its own to apply once its whole pipeline set is bound and about to
 /// serve (e.g. vector search setting the index's graph parameters). Never called for a set that
 /// failed to bind, so a rejected reload changes nothing.

@@ -84,3 +84,31 @@ import TestSupport
         #expect(Array(m.bytes) == [1, 2, 3, 4])
     }
 }
+
+/// Helper threads take a job only when one is idle: a job is never queued behind a busy one.
+@Suite struct HelperThreadsTests {
+    final class Gate: @unchecked Sendable {
+        let c = Condition()
+        var open = false, ran = 0
+    }
+
+    @Test func aBusyHelperRefusesAndAnIdleOneTakesTheJob() throws {
+        let helpers = HelperThreads(limit: 1), gate = Gate()
+        #expect(helpers.offer { gate.c.locked { while !gate.open { gate.c.wait() }; gate.ran += 1; gate.c.broadcast() } })
+        #expect(!helpers.offer { gate.c.locked { gate.ran += 100 } }, "the only helper is busy")
+        gate.c.locked { gate.open = true; gate.c.broadcast() }
+        gate.c.locked { while gate.ran == 0 { _ = gate.c.wait(ms: 100) } }
+        // The helper goes idle just after its job; offers are refused until it has.
+        var taken = false
+        for _ in 0..<1000 where !taken {
+            taken = helpers.offer { gate.c.locked { gate.ran += 10; gate.c.broadcast() } }
+            if !taken { Threads.sleep(ms: 1) }
+        }
+        #expect(taken)
+        let ran = gate.c.locked { () -> Int in
+            for _ in 0..<100 where gate.ran < 11 { _ = gate.c.wait(ms: 100) }
+            return gate.ran
+        }
+        #expect(ran == 11, "the first and the third job ran, the refused one never did")
+    }
+}

@@ -69,6 +69,30 @@ func referenceGelu(_ x: Double) -> Double { 0.5 * x * (1 + erf(x / 2.0.squareRoo
         #expect(worst <= 1, "worst error / tolerance = \(worst)")
     }
 
+    /// A row's result does not depend on the tile it was computed in (8, 4, 2 or 1 rows): the
+    /// same products are summed in the same order, so a question's embedding has the same bits
+    /// whatever its length.
+    @Test func rowTilesGiveTheBitsOfOneRowAtATime() {
+        var rng = SeededRandom(15)
+        let rows = 15, n = 64, k = 384
+        let x = rng.floats(rows * k), w = rng.floats(n * k), b = rng.floats(n)
+        let packed = w.withUnsafeBufferPointer { PackedMatrix(weights: $0.baseAddress!, rows: n, columns: k) }
+        var tiled = [Float](repeating: .nan, count: rows * n), single = tiled
+        x.withUnsafeBufferPointer { xp in b.withUnsafeBufferPointer { bp in
+            tiled.withUnsafeMutableBufferPointer { yp in
+                F32.matmul(xp.baseAddress!, rows: rows, weights: packed, bias: bp.baseAddress!, activation: .gelu,
+                           into: yp.baseAddress!, threads: 1)
+            }
+            single.withUnsafeMutableBufferPointer { yp in
+                for r in 0..<rows {
+                    F32.matmul(xp.baseAddress! + r * k, rows: 1, weights: packed, bias: bp.baseAddress!, activation: .gelu,
+                               into: yp.baseAddress! + r * n, threads: 1)
+                }
+            }
+        } }
+        #expect(tiled.map(\.bitPattern) == single.map(\.bitPattern))
+    }
+
     /// exp: relative error ≤ 4e-7 (≈3 ulp) against Foundation's exp over [-87, 88].
     @Test func expIsAccurate() {
         var worst: Float = 0

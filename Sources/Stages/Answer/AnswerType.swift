@@ -82,7 +82,7 @@ public enum AnswerType: Int, Sendable, CaseIterable {
     /// over each word's characters: this runs for every candidate sentence of every question.
     public static func values(in sentence: String) -> UInt16 {
         let raw = sentence.split(whereSeparator: \.isWhitespace)
-        let lower = raw.map { $0.lowercased().stripping(",.;:()[]\"'!?") }
+        let lower = raw.map { $0.trimmingASCII(Self.edgePunctuation).lowercased() }
         var set: UInt16 = 0
         func add(_ t: AnswerType) { set |= 1 << UInt16(t.rawValue) }
         var sawNumber = false
@@ -97,6 +97,7 @@ public enum AnswerType: Int, Sendable, CaseIterable {
                 case ".": dot = true
                 case "/": slashes += 1
                 case ",", "-", ":", "(", ")", ";", "!", "?", "\"", "'": break
+                case "a"..."z", "A"..."Z": break        // alphabetic, without the Unicode table lookup
                 default: if !u.properties.isAlphabetic { numeric = false }
                 }
             }
@@ -104,9 +105,8 @@ public enum AnswerType: Int, Sendable, CaseIterable {
             if dollar || w == "dollars" || w == "usd" { add(.money) }
             if percent || w == "percent" || w == "percentage" { add(.percent) }
             if at && dot { add(.email) }
-            if w.hasPrefix("http") || w.hasPrefix("www.") || webSuffixes.contains(where: { w.hasSuffix($0) || w.utf8.contains(subsequence: Array(($0 + "/").utf8)) }) {
-                add(.url)
-            }
+            // Every web suffix holds a ".", so words without one skip the suffix search.
+            if w.hasPrefix("http") || w.hasPrefix("www.") || dot && hasWebSuffix(w) { add(.url) }
             if months.contains(w) || weekdays.contains(w) || (w.utf8.count == 4 && Int(w).map { (1900...2100).contains($0) } == true)
                 || slashes == 2 && digit && w.first?.isNumber == true {
                 add(.date)
@@ -125,29 +125,48 @@ public enum AnswerType: Int, Sendable, CaseIterable {
         return set
     }
 
+    /// The punctuation stripped from both ends of a word, as a table over ASCII bytes.
+    static let edgePunctuation: [Bool] = {
+        var t = [Bool](repeating: false, count: 128)
+        for b in ",.;:()[]\"'!?".utf8 { t[Int(b)] = true }
+        return t
+    }()
+
     static let webSuffixes = [".gov", ".com", ".org", ".io", ".net", ".edu"]
+    /// Each suffix followed by "/" (a host inside a longer URL), as bytes.
+    static let webSuffixPaths = webSuffixes.map { Array(($0 + "/").utf8) }
+
+    /// Whether `word` ends in a web suffix or holds one followed by "/".
+    static func hasWebSuffix(_ word: String) -> Bool {
+        if webSuffixes.contains(where: { word.hasSuffix($0) }) { return true }
+        let bytes = Array(word.utf8)
+        return webSuffixPaths.contains { bytes.contains(run: $0) }
+    }
+
     static let periodicWords: Set<String> = ["daily", "weekly", "monthly", "annually", "yearly", "quarterly"]
 
     /// Whether `set` (from `values(in:)`) holds this type.
     public func isIn(_ set: UInt16) -> Bool { set & (1 << UInt16(rawValue)) != 0 }
 }
 
-private extension String.UTF8View {
+private extension Array where Element == UInt8 {
     /// Whether the bytes hold `needle` as a contiguous run.
-    func contains(subsequence needle: [UInt8]) -> Bool {
-        let bytes = Array(self)
-        guard needle.count <= bytes.count, let first = needle.first else { return needle.isEmpty }
-        for i in 0...(bytes.count - needle.count) where bytes[i] == first && Array(bytes[i..<(i + needle.count)]) == needle { return true }
+    func contains(run needle: [UInt8]) -> Bool {
+        guard needle.count <= count, !needle.isEmpty else { return needle.isEmpty }
+        for i in 0...(count - needle.count) where self[i..<(i + needle.count)].elementsEqual(needle) { return true }
         return false
     }
 }
 
-private extension String {
-    /// The string without leading and trailing characters from `set`.
-    func stripping(_ set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
+private extension Substring {
+    /// The text without leading and trailing bytes from `set` (ASCII only, so trimming bytes
+    /// never splits a character's encoding).
+    func trimmingASCII(_ set: [Bool]) -> Substring {
+        let u = utf8
+        func strip(_ b: UInt8) -> Bool { b < 128 && set[Int(b)] }
+        var start = u.startIndex, end = u.endIndex
+        while start < end, strip(u[start]) { start = u.index(after: start) }
+        while end > start, strip(u[u.index(before: end)]) { end = u.index(before: end) }
+        return self[start..<end]
     }
 }

@@ -123,7 +123,7 @@ struct EmbedStage: RunLifecycle {
     }
 }
 
-struct QueryEmbedStage: Stage {
+struct QueryEmbedStage: ContextFreeStage {
     let model: EmbeddingModel?
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {

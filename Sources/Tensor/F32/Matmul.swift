@@ -69,6 +69,18 @@ public enum F32 {
                     r += rowTile
                 }
             }
+            // The last rows of a chunk (a short query has fewer than 8) in tiles of 4 and 2, so
+            // they share W's loads instead of each streaming the panel once more.
+            if n - c0 >= width {
+                if r + 4 <= rowRange.upperBound {
+                    tile4(x + r * k, k, w, k, y + r * n + c0, n, e.rows(from: r, column: c0, residual: residual))
+                    r += 4
+                }
+                if r + 2 <= rowRange.upperBound {
+                    tile2(x + r * k, k, w, k, y + r * n + c0, n, e.rows(from: r, column: c0, residual: residual))
+                    r += 2
+                }
+            }
             while r < rowRange.upperBound {
                 tile1(x + r * k, w, k, y + r * n + c0, min(width, n - c0), e.rows(from: r, column: c0, residual: residual))
                 r += 1
@@ -148,6 +160,51 @@ public enum F32 {
         e.finish(c50, y5, 0, row: 5); e.finish(c51, y5, 16, row: 5)
         e.finish(c60, y6, 0, row: 6); e.finish(c61, y6, 16, row: 6)
         e.finish(c70, y7, 0, row: 7); e.finish(c71, y7, 16, row: 7)
+    }
+
+    /// `tile8` for 4 rows (the same arithmetic per element, so the same bits).
+    @inline(__always)
+    static func tile4(_ x: UnsafePointer<Float>, _ ldx: Int, _ w: UnsafePointer<Float>, _ kc: Int,
+                      _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ e: Epilogue) {
+        let x0 = x + 0 &* ldx, y0 = y + 0 &* ldy
+        let x1 = x + 1 &* ldx, y1 = y + 1 &* ldy
+        let x2 = x + 2 &* ldx, y2 = y + 2 &* ldy
+        let x3 = x + 3 &* ldx, y3 = y + 3 &* ldy
+        var c00 = e.start(y0, 0), c01 = e.start(y0, 16)
+        var c10 = e.start(y1, 0), c11 = e.start(y1, 16)
+        var c20 = e.start(y2, 0), c21 = e.start(y2, 16)
+        var c30 = e.start(y3, 0), c31 = e.start(y3, 16)
+        var wp = w
+        for k in 0..<kc {
+            let w0 = load16(wp), w1 = load16(wp + 16)
+            let a0 = F32x16(repeating: x0[k]); c00.addProduct(a0, w0); c01.addProduct(a0, w1)
+            let a1 = F32x16(repeating: x1[k]); c10.addProduct(a1, w0); c11.addProduct(a1, w1)
+            let a2 = F32x16(repeating: x2[k]); c20.addProduct(a2, w0); c21.addProduct(a2, w1)
+            let a3 = F32x16(repeating: x3[k]); c30.addProduct(a3, w0); c31.addProduct(a3, w1)
+            wp += 32
+        }
+        e.finish(c00, y0, 0, row: 0); e.finish(c01, y0, 16, row: 0)
+        e.finish(c10, y1, 0, row: 1); e.finish(c11, y1, 16, row: 1)
+        e.finish(c20, y2, 0, row: 2); e.finish(c21, y2, 16, row: 2)
+        e.finish(c30, y3, 0, row: 3); e.finish(c31, y3, 16, row: 3)
+    }
+
+    /// `tile8` for 2 rows.
+    @inline(__always)
+    static func tile2(_ x: UnsafePointer<Float>, _ ldx: Int, _ w: UnsafePointer<Float>, _ kc: Int,
+                      _ y: UnsafeMutablePointer<Float>, _ ldy: Int, _ e: Epilogue) {
+        let x0 = x, y0 = y, x1 = x + ldx, y1 = y + ldy
+        var c00 = e.start(y0, 0), c01 = e.start(y0, 16)
+        var c10 = e.start(y1, 0), c11 = e.start(y1, 16)
+        var wp = w
+        for k in 0..<kc {
+            let w0 = load16(wp), w1 = load16(wp + 16)
+            let a0 = F32x16(repeating: x0[k]); c00.addProduct(a0, w0); c01.addProduct(a0, w1)
+            let a1 = F32x16(repeating: x1[k]); c10.addProduct(a1, w0); c11.addProduct(a1, w1)
+            wp += 32
+        }
+        e.finish(c00, y0, 0, row: 0); e.finish(c01, y0, 16, row: 0)
+        e.finish(c10, y1, 0, row: 1); e.finish(c11, y1, 16, row: 1)
     }
 
     /// One row × up to 32 columns: the remainder rows of a job and panels narrower than 32.
