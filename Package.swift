@@ -50,7 +50,7 @@ let package = Package(
         module("Pipeline", ["Config", "JSON", "Posix", "Learn"]),
         // Fitting and calibration (logistic regression, boosted trees, calibrators, thresholds)
         // and the model-file format; standard library and Config only.
-        module("Learn", ["Config"]),
+        module("Learn", ["Config", "Random"]),
         module("Frontier", ["JSON", "Posix"]),
         module("Wire", ["JSON", "Posix"]),
         module("MCP", ["JSON", "Wire", "Posix"]),

@@ -32,7 +32,8 @@ extension EvalReport {
                 ("accepted", Self.int(r.accepted)), ("right", Self.int(r.right)), ("right_text", Self.int(r.rightText)),
                 ("right_file", Self.int(r.rightFile)), ("coverage", Self.r4(r.coverage)), ("precision", r.precision.map(Self.r4) ?? .null),
                 ("mean_ms", r.meanMs.map(Self.r4) ?? .null), ("stage_mean_ms", Self.r4(r.stageMeanMs)),
-                ("ece", Self.r4(r.ece)), ("brier", Self.r4(r.brier)),
+                ("ece", Self.r4(r.ece)), ("ece_noise_mean", Self.r4(r.eceNoiseMean)), ("ece_noise_p95", Self.r4(r.eceNoiseP95)),
+                ("debiased_calibration_error", Self.r4(r.debiasedError)), ("brier", Self.r4(r.brier)),
                 ("reliability", .array(r.reliability.map { b in
                     .object(JSONObject([("count", Self.int(b.count)), ("low", Self.r4(b.low)), ("high", Self.r4(b.high)),
                                         ("mean_confidence", Self.r4(b.meanPredicted)), ("observed", Self.r4(b.observed))]))
@@ -112,6 +113,9 @@ extension EvalReport {
         s += "  mean latency of its answers " + (r.meanMs.map(ms) ?? "–") + " · the stage itself \(ms(r.stageMeanMs)) where it ran\n"
         guard r.ran > 0 else { return s + "  (never ran: no calibration figures)\n" }
         s += "  calibration of its confidence over \(r.ran) answers: ECE \(f4(r.ece)) (15 equal-mass bins) · Brier \(f4(r.brier))\n"
+        s += "    a perfectly calibrated stage would show ECE \(f4(r.eceNoiseMean)) here (95th percentile \(f4(r.eceNoiseP95)): "
+        s += (r.ece <= r.eceNoiseP95 ? "this one is within sampling noise" : "this one is outside sampling noise")
+        s += ") · debiased L2 calibration error \(f4(r.debiasedError))\n"
         s += "  risk–coverage (accept confidence ≥ threshold):\n"
         s += "    " + ["threshold", "accepted", "right", "precision", "coverage", "right/answerable"].map { $0.leftPadded(9) }.joined(separator: "  ") + "\n"
         for p in r.riskCoverage {

@@ -58,6 +58,10 @@ public struct EvalReport: Sendable {
         /// Calibration of the stage's confidence against its own answers' correctness, over
         /// every question where it ran.
         public var ece = 0.0, brier = 0.0
+        /// The ECE a perfectly calibrated stage with these confidences would show on this many
+        /// answers (mean and 95th percentile of simulated outcomes), and the debiased L2
+        /// calibration error: how much of `ece` is sampling noise (Metrics.eceNoiseFloor).
+        public var eceNoiseMean = 0.0, eceNoiseP95 = 0.0, debiasedError = 0.0
         public var reliability: [Metrics.Bin] = []
         public var riskCoverage: [RiskRow] = []
     }
@@ -169,6 +173,8 @@ public struct EvalReport: Sendable {
         let p = outcomes.map(\.1.confidence), y = outcomes.map(\.1.correct)
         r.ece = Metrics.ece(p, y)
         r.brier = Metrics.brier(p, y)
+        (r.eceNoiseMean, r.eceNoiseP95) = Metrics.eceNoiseFloor(p)
+        r.debiasedError = Metrics.debiasedCalibrationError(p, y)
         r.reliability = Metrics.reliability(p, y)
         r.riskCoverage = riskRows(RiskCoverage.table(p, y), answerable: answerable)
         return r

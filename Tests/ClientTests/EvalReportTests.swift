@@ -140,7 +140,8 @@ import Testing
         #expect(j["end_to_end"]?["latency_ms"]?.objectValue?.keys == ["p50", "p90", "mean"])
         let route = try #require(j["routes"]?[0])
         #expect(route.objectValue?.keys == ["stage", "kind", "ran", "final", "accepted", "right", "right_text", "right_file", "coverage",
-                                            "precision", "mean_ms", "stage_mean_ms", "ece", "brier", "reliability", "risk_coverage"])
+                                            "precision", "mean_ms", "stage_mean_ms", "ece", "ece_noise_mean", "ece_noise_p95",
+                                            "debiased_calibration_error", "brier", "reliability", "risk_coverage"])
         #expect(route["reliability"]?[0]?.objectValue?.keys == ["count", "low", "high", "mean_confidence", "observed"])
         #expect(route["risk_coverage"]?[0]?.objectValue?.keys == ["threshold", "accepted", "right", "precision", "coverage", "answerable_coverage"])
         #expect(j["route_mix"]?.objectValue?.keys == ["extract", "generate", "frontier", "declined"])
