@@ -176,6 +176,8 @@ final class BERTRunState {
     private(set) var context = FloatArray(count: 0) // [tokens, hidden] attention output
     private(set) var h1 = FloatArray(count: 0)    // [tokens, hidden]   after the attention block
     private(set) var ffn = FloatArray(count: 0)   // [tokens, intermediate]
+    /// [tokens, Q8_0 row of intermediate]: activations quantized for the 8-bit path.
+    private(set) var quantized = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
     let scratch: FloatArray                       // attention scratch for the longest sequence
     private let config: BERTConfig
 
@@ -195,7 +197,12 @@ final class BERTRunState {
         context = FloatArray(count: capacity * h)
         h1 = FloatArray(count: capacity * h)
         ffn = FloatArray(count: capacity * config.intermediateSize)
+        quantized.deallocate()
+        let rowBytes = activationRowBytes(.q8_0, count: max(3 * h, config.intermediateSize))
+        quantized = UnsafeMutableRawPointer.allocate(byteCount: capacity * rowBytes, alignment: 64)
     }
+
+    deinit { quantized.deallocate() }
 }
 
 // MARK: - Forward pass
@@ -207,33 +214,32 @@ final class BERT: @unchecked Sendable {
     static let ffnChunk = 64
     let config: BERTConfig
     let weights: BERTWeights
+    /// The 8-bit copy for short inputs; nil where the CPU lacks the kernels that make it pay.
+    let int8: BERTInt8?
 
     init(_ file: Safetensors, _ config: BERTConfig) throws {
         self.config = config
         weights = try BERTWeights(file, config)
+        int8 = BERTInt8(weights, config)
     }
 
     /// Runs the encoder over the sequences `ids[offsets[s]..<offsets[s+1]]` (each starting with
     /// [CLS], at most `maxPositions` long, ids below the vocabulary size — the caller checks).
-    /// The last hidden states are left in `state.x` (`[tokens, hidden]`).
-    func forward(ids: UnsafeBufferPointer<Int32>, offsets: UnsafeBufferPointer<Int>, state: BERTRunState, threads: Int) {
+    /// The last hidden states are left in `state.x` (`[tokens, hidden]`). With `eightBit` (and
+    /// an 8-bit copy loaded) the four matrices of each layer are 8-bit products on one thread.
+    func forward(ids: UnsafeBufferPointer<Int32>, offsets: UnsafeBufferPointer<Int>, state: BERTRunState, threads: Int,
+                 eightBit: Bool = false) {
         let h = config.hiddenSize, tokens = ids.count
         state.reserve(tokens)
         let x = state.x.pointer, qkv = state.qkv.pointer, context = state.context.pointer
         let h1 = state.h1.pointer, ffn = state.ffn.pointer
         let w = weights
-
-        // MARK: Embeddings: word + position + token type 0, then LayerNorm
-        for s in 0..<(offsets.count - 1) {
-            for t in offsets[s]..<offsets[s + 1] {
-                let row = x + t * h                                                  // [hidden]
-                F32.add(w.wordEmbeddings.pointer + Int(ids[t]) * h,
-                        w.positionEmbeddings.pointer + (t - offsets[s]) * h, count: h, into: row)
-                F32.add(row, w.tokenType0.pointer, count: h, into: row)
-            }
+        if eightBit, let int8 {
+            forward8(int8, ids: ids, offsets: offsets, state: state)
+            return
         }
-        F32.layerNorm(x, rows: tokens, width: h, gamma: w.embeddingGamma.pointer, beta: w.embeddingBeta.pointer,
-                      eps: config.layerNormEps, into: x, threads: threads)
+
+        embed(ids: ids, offsets: offsets, into: x, threads: threads)
 
         for layer in w.layers {
             // MARK: Self-attention: q | k | v in one matmul, softmax(q·kᵀ/√d)·v per head
@@ -270,6 +276,45 @@ final class BERT: @unchecked Sendable {
             }
             F32.layerNorm(x, rows: tokens, width: h, gamma: layer.norm2Gamma.pointer, beta: layer.norm2Beta.pointer,
                           eps: config.layerNormEps, into: x, threads: threads)
+        }
+    }
+
+    /// Embeddings: word + position + token type 0, then LayerNorm, into `x` (`[tokens, hidden]`).
+    private func embed(ids: UnsafeBufferPointer<Int32>, offsets: UnsafeBufferPointer<Int>, into x: UnsafeMutablePointer<Float>,
+                       threads: Int) {
+        let h = config.hiddenSize, w = weights
+        for s in 0..<(offsets.count - 1) {
+            for t in offsets[s]..<offsets[s + 1] {
+                let row = x + t * h                                                  // [hidden]
+                F32.add(w.wordEmbeddings.pointer + Int(ids[t]) * h,
+                        w.positionEmbeddings.pointer + (t - offsets[s]) * h, count: h, into: row)
+                F32.add(row, w.tokenType0.pointer, count: h, into: row)
+            }
+        }
+        F32.layerNorm(x, rows: ids.count, width: h, gamma: w.embeddingGamma.pointer, beta: w.embeddingBeta.pointer,
+                      eps: config.layerNormEps, into: x, threads: threads)
+    }
+
+    /// `forward` with the 8-bit matrices, on the calling thread (a question is a few dozen tokens).
+    private func forward8(_ q: BERTInt8, ids: UnsafeBufferPointer<Int32>, offsets: UnsafeBufferPointer<Int>, state: BERTRunState) {
+        let h = config.hiddenSize, tokens = ids.count, eps = config.layerNormEps
+        let x = state.x.pointer, qkv = state.qkv.pointer, context = state.context.pointer
+        let h1 = state.h1.pointer, ffn = state.ffn.pointer, scratch = state.quantized
+        embed(ids: ids, offsets: offsets, into: x, threads: 1)
+        for (layer, l8) in zip(weights.layers, q.layers) {
+            BERTInt8.matmul(x, rows: tokens, weights: l8.qkv, bias: layer.qkvBias.pointer, into: qkv, scratch: scratch)
+            F32.attention(qkv: qkv, offsets: offsets, heads: config.heads, headDim: config.headDim,
+                          scratch: state.scratch.pointer, into: context, threads: 1)  // [tokens, hidden]
+            BERTInt8.matmul(context, rows: tokens, weights: l8.attentionOutput, bias: layer.attentionOutputBias.pointer,
+                            residual: x, into: h1, scratch: scratch)                 // [tokens, hidden]
+            F32.layerNorm(h1, rows: tokens, width: h, gamma: layer.norm1Gamma.pointer, beta: layer.norm1Beta.pointer,
+                          eps: eps, into: h1, threads: 1)
+            BERTInt8.matmul(h1, rows: tokens, weights: l8.up, bias: layer.upBias.pointer, activation: .gelu,
+                            into: ffn, scratch: scratch)                             // [tokens, intermediate]
+            BERTInt8.matmul(ffn, rows: tokens, weights: l8.down, bias: layer.downBias.pointer, residual: h1,
+                            into: x, scratch: scratch)                               // [tokens, hidden]
+            F32.layerNorm(x, rows: tokens, width: h, gamma: layer.norm2Gamma.pointer, beta: layer.norm2Beta.pointer,
+                          eps: eps, into: x, threads: 1)
         }
     }
 }

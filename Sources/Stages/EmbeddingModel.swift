@@ -49,6 +49,12 @@ public final class EmbeddingModel: @unchecked Sendable {
         try encoder().encode(texts, batchSize: Swift.max(1, batchSize))
     }
 
+    /// A question's unit-length embedding (`SentenceEncoder.encodeQuery`: 8-bit where that pays).
+    /// - Throws: `StagesError.model` when the model is unavailable.
+    public func embedQuery(_ text: String) throws -> [Float] {
+        try encoder().encodeQuery(text)
+    }
+
     /// The text a chunk is embedded as: its heading path (or else the document title) before the
     /// chunk text, so a passage that never repeats its topic still lands near questions about it.
     public static func passage(_ chunk: Chunk, title: String?) -> String {

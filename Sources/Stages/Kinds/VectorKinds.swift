@@ -131,8 +131,7 @@ struct QueryEmbedStage: ContextFreeStage {
         guard let model else {
             throw StagesError.model(reason: "no embedding model is configured (embedding_model in etc/nerved.toml)")
         }
-        guard let v = try model.embed([q]).first else { return StageOutputs() }
-        return StageOutputs("vector", Ports.vector, QueryVector(model: model.name, values: v))
+        return StageOutputs("vector", Ports.vector, QueryVector(model: model.name, values: try model.embedQuery(q)))
     }
 }
 

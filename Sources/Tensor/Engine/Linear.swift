@@ -30,6 +30,10 @@ public struct ActivationRows: @unchecked Sendable {
 
 /// The linear-layer kernels.
 public enum Linear {
+    /// Whether the tiled C kernels (AVX-512 VNNI) serve this CPU; without them the quantized
+    /// products fall back to Swift row kernels, slower than the f32 tiles for small inputs.
+    public static var hasFastKernels: Bool { FastLinear.available }
+
     /// Rows of W per work item: a multiple of the row tile, small enough that 2 threads get
     /// several items of a 576-row matrix.
     public static let rowGrain = 16

@@ -36,5 +36,11 @@ public final class PackedMatrix: @unchecked Sendable {
         }
     }
 
+    /// Row `r` of W (`columns` floats) into `dst`: the inverse of the packing.
+    public func copyRow(_ r: Int, into dst: UnsafeMutablePointer<Float>) {
+        let w = Self.panelWidth, panel = storage + (r / w) * columns * w, lane = r % w
+        for c in 0..<columns { dst[c] = panel[c * w + lane] }
+    }
+
     deinit { storage.deallocate() }
 }
