@@ -35,8 +35,9 @@ public struct RunResult: Sendable {
 }
 
 public enum Executor {
-    /// Threads for context-free stages, kept warm across runs (a fresh thread per question cost
-    /// more than the overlap saved); one per core on the machines we target.
+    /// Threads for context-free stages, kept warm across runs (a fresh thread per question
+    /// recovered about a quarter of the overlap, a warm one nearly all); one per core on the
+    /// machines we target.
     static let helpers = HelperThreads(limit: 2)
 
     /// Runs `p`. `seeds` are outputs already produced (the item a producing source yielded).
