@@ -176,8 +176,10 @@ final class BERTRunState {
     private(set) var context = FloatArray(count: 0) // [tokens, hidden] attention output
     private(set) var h1 = FloatArray(count: 0)    // [tokens, hidden]   after the attention block
     private(set) var ffn = FloatArray(count: 0)   // [tokens, intermediate]
-    /// [tokens, Q8_0 row of intermediate]: activations quantized for the 8-bit path.
-    private(set) var quantized = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+    /// [quantizedCapacity, Q8_0 row of the widest matrix input]: activations for the 8-bit path,
+    /// allocated by the first input that takes it (batches of documents never do).
+    private var quantized: UnsafeMutableRawPointer?
+    private var quantizedCapacity = 0
     let scratch: FloatArray                       // attention scratch for the longest sequence
     private let config: BERTConfig
 
@@ -197,12 +199,21 @@ final class BERTRunState {
         context = FloatArray(count: capacity * h)
         h1 = FloatArray(count: capacity * h)
         ffn = FloatArray(count: capacity * config.intermediateSize)
-        quantized.deallocate()
-        let rowBytes = activationRowBytes(.q8_0, count: max(3 * h, config.intermediateSize))
-        quantized = UnsafeMutableRawPointer.allocate(byteCount: capacity * rowBytes, alignment: 64)
     }
 
-    deinit { quantized.deallocate() }
+    /// Room for `tokens` rows of Q8_0 activations as wide as any matrix input (hidden or
+    /// intermediate), grown like `reserve`.
+    func quantizedRows(_ tokens: Int) -> UnsafeMutableRawPointer {
+        if let quantized, tokens <= quantizedCapacity { return quantized }
+        quantized?.deallocate()
+        quantizedCapacity = (tokens + 63) / 64 * 64
+        let rowBytes = activationRowBytes(.q8_0, count: max(config.hiddenSize, config.intermediateSize))
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: quantizedCapacity * rowBytes, alignment: 64)
+        quantized = buffer
+        return buffer
+    }
+
+    deinit { quantized?.deallocate() }
 }
 
 // MARK: - Forward pass
@@ -299,7 +310,7 @@ final class BERT: @unchecked Sendable {
     private func forward8(_ q: BERTInt8, ids: UnsafeBufferPointer<Int32>, offsets: UnsafeBufferPointer<Int>, state: BERTRunState) {
         let h = config.hiddenSize, tokens = ids.count, eps = config.layerNormEps
         let x = state.x.pointer, qkv = state.qkv.pointer, context = state.context.pointer
-        let h1 = state.h1.pointer, ffn = state.ffn.pointer, scratch = state.quantized
+        let h1 = state.h1.pointer, ffn = state.ffn.pointer, scratch = state.quantizedRows(tokens)
         embed(ids: ids, offsets: offsets, into: x, threads: 1)
         for (layer, l8) in zip(weights.layers, q.layers) {
             BERTInt8.matmul(x, rows: tokens, weights: l8.qkv, bias: layer.qkvBias.pointer, into: qkv, scratch: scratch)

@@ -46,7 +46,8 @@ final class BERTInt8: @unchecked Sendable {
 
     /// `y[rows, n] = act(x[rows, k]·Wᵀ + bias) (+ residual)` on one thread: x's rows to Q8_0 in
     /// `scratch` (at least `rows · activationRowBytes(.q8_0, k)` bytes), the product, then bias,
-    /// activation and residual row by row. `residual` may be `y`'s own rows only exactly.
+    /// activation and residual row by row. `residual` must not overlap `y`: the product is
+    /// written to `y` before the residual is read.
     static func matmul(_ x: UnsafePointer<Float>, rows: Int, weights w: WeightMatrix, bias: UnsafePointer<Float>,
                        residual: UnsafePointer<Float>? = nil, activation: Activation = .none,
                        into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutableRawPointer) {
