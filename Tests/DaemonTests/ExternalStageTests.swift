@@ -60,24 +60,12 @@ import Wire
         let sockets = try Paths.temporaryDirectory()
         defer { FileSystem.removeTree(sockets) }
         let remote = sockets + "/remote.sock"
-        let dir = try Paths.pipelineFolder(ask: """
-        version = 1
-        [[stage]]
-        id = "question"
-        kind = "query"
-        [[stage]]
-        id = "bm25"
-        kind = "search.bm25"
-        in = ["question.text"]
-        [[stage]]
-        id = "local"
-        kind = "answer.extract"
-        in = ["question.text", "bm25.hits"]
-        accept = 1.0
+        let dir = try Paths.pipelineFolder(ask: Paths.lexicalExtractStages + """
+
         [[stage]]
         id = "remote"
         kind = "answer.generate"
-        in = ["question.text", "bm25.hits", "local.answer"]
+        in = ["question.text", "bm25.hits", "extract.answer"]
         model = "model.gguf"
         socket = "\(remote)"
         accept = 0.01
@@ -98,7 +86,7 @@ import Wire
 
         server.drain(timeoutMs: 1000)
         let b = try h.call("ask", ["question": "What do parking permits cost?"])
-        #expect(b["route"] == "local")
+        #expect(b["route"] == "extract")
         #expect(b["accepted"] == false)
         let failed = b["stages"]?.arrayValue?.first { $0["id"] == "remote" }
         #expect(failed?["status"] == "failed")
