@@ -3,6 +3,7 @@
 // trusted, an unsupported or declined one is not, and a model that fails leaves the retrieval
 // answer standing.
 import Config
+import Foundation
 import Index
 import JSON
 import Pipeline
@@ -97,6 +98,69 @@ import TestSupport
         let c1 = try local(sure) ?? 0
         let c2 = try local(unsure) ?? 1
         #expect(c1 > c2 + 0.2, "sure \(c1) vs unsure \(c2)")
+    }
+
+    /// Answers with `reply`; asked about its answer in the same conversation, replies `verdict`,
+    /// and asked to check it against one passage afresh, `check` (each at probability e^-0.1);
+    /// remembers every request.
+    final class JudgedModel: LocalModel, @unchecked Sendable {
+        let reply: String
+        let verdict: String
+        let check: String
+        private(set) var requests: [LocalRequest] = []
+        init(_ reply: String, verdict: String, check: String = "Yes") {
+            self.reply = reply
+            self.verdict = verdict
+            self.check = check
+        }
+        func generate(_ request: LocalRequest, onToken: (String) -> Void) throws -> LocalResult {
+            requests.append(request)
+            let text = !request.earlier.isEmpty ? verdict : request.user.hasPrefix("Passage:") ? check : reply
+            return LocalResult(text: text, promptTokens: 100, generatedTokens: 1, meanLogprob: -0.1, minLogprob: -0.1,
+                               meanEntropy: 0.5, model: "judged")
+        }
+        var expertCounts: [[Int]] { [] }
+    }
+
+    static func judged(_ model: JudgedModel, pipeline: String = askPipeline) throws -> JSON {
+        let f = try EngineFixture(ask: pipeline, models: ModelCache { _, _, _ in model })
+        try f.write("parking.md", "# Parking\n\nParking permits cost nine dollars a month at the north garage.")
+        try f.write("lunch.md", "# Lunch\n\nThe cafeteria serves lunch from noon until two.")
+        try f.ingest()
+        return try f.ask("How much is a parking permit?", explain: true)
+    }
+
+    @Test func theModelIsAskedWhetherThePassagesStateItsAnswer() throws {
+        for (verdict, check, judge, checked) in [("Yes", "No", exp(-0.1), 1 - exp(-0.1)), ("No.", "Yes", 1 - exp(-0.1), exp(-0.1)),
+                                                 ("Maybe", "Perhaps", 0.5, 0.5)] {
+            let model = JudgedModel("Parking permits cost nine dollars a month [1].", verdict: verdict, check: check)
+            let features = try Self.judged(model)["stages"]?.arrayValue?.first { $0["id"] == "local" }?["features"]
+            let j = features?["judge"]?.doubleValue ?? -1, c = features?["check"]?.doubleValue ?? -1
+            #expect(abs(j - judge) < 1e-9 && abs(c - checked) < 1e-9, "\(verdict)/\(check): judge \(j), check \(c)")
+            try #require(model.requests.count == 3)
+            // The judge repeats the conversation (so the model reuses its cached prompt) and asks
+            // one token of it.
+            let follow = model.requests[1]
+            #expect(follow.earlier.first?.user == model.requests[0].user)
+            #expect(follow.earlier.first?.assistant == "Parking permits cost nine dollars a month [1].")
+            #expect(follow.user == EvidencePrompt.judge && follow.maxTokens == 1)
+            // The check shows the cited passage alone, and the answer as a proposal without its marks.
+            let fresh = model.requests[2]
+            #expect(fresh.earlier.isEmpty && fresh.maxTokens == 1)
+            #expect(fresh.user.contains("north garage") && !fresh.user.contains("cafeteria"), "\(fresh.user)")
+            #expect(fresh.user.contains("Proposed answer: Parking permits cost nine dollars a month") && !fresh.user.contains("[1]"),
+                    "\(fresh.user)")
+        }
+    }
+
+    @Test func aDeclineOrJudgeOffAsksNoFollowUp() throws {
+        for (reply, pipeline) in [("NOT IN DOCUMENTS", Self.askPipeline),
+                                  ("Parking permits cost nine dollars [1].", Self.askPipeline + "judge = false\n")] {
+            let model = JudgedModel(reply, verdict: "Yes")
+            let features = try Self.judged(model, pipeline: pipeline)["stages"]?.arrayValue?.first { $0["id"] == "local" }?["features"]
+            #expect(model.requests.count == 1, "\(reply)")
+            #expect(features?["judge"] == 0.0 && features?["check"] == 0.0, "\(reply)")
+        }
     }
 
     @Test func aFailingModelLeavesTheRetrievalAnswerFlagged() throws {

@@ -55,8 +55,8 @@ import TestSupport
         let f = try fixture(ModelCache { _, _, _ in TimedModel("Permits cost nine dollars a month [1].") })
         let a = try f.ask("How much is a parking permit?", explain: true)
         let features = stage(a, "local")?["features"]?.objectValue
-        #expect(features?.keys.sorted() == ["agreement", "answer_tokens", "cites", "declined", "entropy", "extract_confidence",
-                                            "mean_logprob", "min_logprob", "support"])
+        #expect(features?.keys.sorted() == ["agreement", "answer_tokens", "check", "cites", "declined", "entropy", "extract_confidence",
+                                            "judge", "mean_logprob", "min_logprob", "support"])
         let extract = stage(a, "extract")?["confidence"]?.doubleValue ?? -1
         #expect(abs((features?["extract_confidence"]?.doubleValue ?? 0) - extract) < 1e-3, "the candidate's confidence")
         #expect(features?["answer_tokens"] == 11)
@@ -95,7 +95,9 @@ import TestSupport
         let a = try f.ask("How much is a parking permit?")
         let local = stage(a, "local")
         #expect(local?["prefill_ms"] == 4000.0)
-        #expect(local?["decode_ms"] == 500.0)
+        // The answer's 500 ms, then the judge's and the check's one-token replies (each 4,000 ms of
+        // prompt and 500 of decoding here): they come after the answer's last token.
+        #expect(local?["decode_ms"] == 9500.0)
         #expect(local?["tokens_in"] == 400 && local?["tokens_out"] == 11 && local?["model"] == "timed")
     }
 

@@ -57,4 +57,29 @@ import TestSupport
         #expect((local?["prefill_ms"]?.doubleValue ?? 0) > 0 && (local?["decode_ms"]?.doubleValue ?? 0) > 0)
         print("QwenReaderTests: \(text) | \(second) | prefill \(recent?["prefill_tokens_per_s"]?.doubleValue ?? 0) tok/s, decode \(recent?["decode_tokens_per_s"]?.doubleValue ?? 0) tok/s")
     }
+
+    /// The judge's follow-up: only its own words are evaluated (the conversation before it is the
+    /// KV cache's prefix), and the model is surer that the passage states the right answer than
+    /// a wrong one it is shown as its own; so is the fresh check of the answer against the passage.
+    @Test(.enabled(if: present)) func theJudgeReusesTheConversationAndPrefersTheStatedAnswer() throws {
+        let model = try EngineModel.load(Self.model, 2, 1024)
+        let passage = "A parking permit at the north garage costs nine dollars a month."
+        let passages = "Passages:\n[1] (parking.md — Parking) \(passage)\n\n"
+            + "Question: How much does a parking permit cost?\nAnswer with citations:"
+        var yes: [Double] = [], checked: [Double] = []
+        for answer in ["A parking permit costs nine dollars a month [1].", "A parking permit costs forty dollars a week [1]."] {
+            _ = try model.generate(LocalRequest(system: EvidencePrompt.system, user: passages, maxTokens: 1)) { _ in }
+            let j = try model.generate(LocalRequest(system: EvidencePrompt.system, earlier: [LocalTurn(user: passages, assistant: answer)],
+                                                    user: EvidencePrompt.judge, maxTokens: 1)) { _ in }
+            #expect(j.prefillTokens < 60, "evaluated \(j.prefillTokens) of \(j.promptTokens) prompt tokens")
+            yes.append(EvidencePrompt.judgeProbability(reply: j.text, logprob: j.meanLogprob))
+            let c = try model.generate(LocalRequest(system: EvidencePrompt.system, user: EvidencePrompt.check(
+                question: "How much does a parking permit cost?", answer: answer, passage: passage, maxChars: 700), maxTokens: 1)) { _ in }
+            checked.append(EvidencePrompt.judgeProbability(reply: c.text, logprob: c.meanLogprob))
+            print("QwenReaderTests: check of \"\(answer)\": \(c.text) (logprob \(c.meanLogprob))")
+            print("QwenReaderTests: judge of \"\(answer)\": \(j.text) (logprob \(j.meanLogprob), \(j.prefillTokens) tokens evaluated)")
+        }
+        #expect(yes[0] > yes[1], "judge: P(yes) right \(yes[0]) vs wrong \(yes[1])")
+        #expect(checked[0] > checked[1], "check: P(yes) right \(checked[0]) vs wrong \(checked[1])")
+    }
 }

@@ -56,7 +56,8 @@ public final class EngineModel: LocalModel, @unchecked Sendable {
                 // The engine takes an optional (so formally escaping) callback; it calls it only
                 // during this generation.
                 g = try withoutActuallyEscaping(onToken) { emit in
-                    try generator.chat([.system(request.system), .user(request.user)], options: options) { event in
+                    let turns = request.earlier.flatMap { [ChatMessage.user($0.user), .assistant($0.assistant)] }
+                    return try generator.chat([.system(request.system)] + turns + [.user(request.user)], options: options) { event in
                         if !event.text.isEmpty { emit(event.text) }
                         return true
                     }

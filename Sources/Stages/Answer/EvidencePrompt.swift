@@ -4,6 +4,7 @@
 // the model's answer and mapping them back to the passages.
 
 import Corpus
+import Foundation
 import Index
 import JSON
 
@@ -70,6 +71,37 @@ public enum EvidencePrompt {
             }
         }
         return (lo > 0 ? "… " : "") + sentences[lo...hi].joined(separator: " ") + (hi + 1 < sentences.count ? " …" : "")
+    }
+
+    /// The follow-up asked of the model about the answer it just gave, in the same conversation
+    /// (so only these words are evaluated anew). Its first token's probability of "Yes" is the
+    /// `judge` feature: a small model that picked a neighbouring fact for a near miss is less
+    /// sure of it when asked whether the passages state exactly what was asked.
+    public static let judge = """
+    Check your answer against the passages. Do they state it, and does it answer exactly what the \
+    question asks? Reply Yes or No.
+    """
+
+    /// The `check` request's user message: one passage, the question and the answer given as a
+    /// proposal (citation marks removed), asked afresh rather than as the model's own words.
+    public static func check(question: String, answer: String, passage: String, maxChars: Int) -> String {
+        let text = excerpt(passage, terms: Set(Analyzer.terms(question)), maxChars: maxChars)
+        var plain = answer
+        for n in citedNumbers(answer) { plain = plain.replacingOccurrences(of: "[\(n)]", with: "") }
+        return "Passage: \(text.split(separator: "\n").joined(separator: " "))\n\nQuestion: \(question)\n"
+            + "Proposed answer: \(plain.trimmingCharacters())\n\n"
+            + "Does the passage state this answer to exactly this question? Reply Yes or No."
+    }
+
+    /// P(Yes) from the judge's one greedy token and its natural-log probability: the token's own
+    /// probability for "Yes", its complement for "No" (the mass left is mostly on the other
+    /// reply), and 0.5 for any other reply.
+    public static func judgeProbability(reply: String, logprob: Double) -> Double {
+        let t = reply.trimmingCharacters().lowercased()
+        let p = min(1, max(0, exp(logprob)))
+        if t.hasPrefix("yes") { return p }
+        if t.hasPrefix("no") { return 1 - p }
+        return 0.5
     }
 
     /// The passage numbers cited in `text` ("[2]", "[1][3]", "[1, 2]"), in order, deduplicated.

@@ -4,22 +4,39 @@
 // which `status` reports (LocalModelStatus.swift).
 import Posix
 
-/// One generation request: a chat (system + user) rendered by the model's own template.
+/// One generation request: a chat (system, earlier turns, user) rendered by the model's own template.
 public struct LocalRequest: Sendable {
     public var system: String
+    /// Exchanges before `user`, oldest first: a follow-up question about an answer just given
+    /// repeats that conversation, so its tokens are the KV cache's prefix and only the follow-up
+    /// itself is evaluated.
+    public var earlier: [LocalTurn]
     public var user: String
     public var maxTokens: Int
     public var temperature: Double
     public var seed: UInt64
     public var stop: [String]
 
-    public init(system: String, user: String, maxTokens: Int, temperature: Double = 0, seed: UInt64 = 0, stop: [String] = []) {
+    public init(system: String, earlier: [LocalTurn] = [], user: String, maxTokens: Int, temperature: Double = 0, seed: UInt64 = 0,
+                stop: [String] = []) {
         self.system = system
+        self.earlier = earlier
         self.user = user
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.seed = seed
         self.stop = stop
+    }
+}
+
+/// A user message and the model's reply to it.
+public struct LocalTurn: Sendable {
+    public var user: String
+    public var assistant: String
+
+    public init(user: String, assistant: String) {
+        self.user = user
+        self.assistant = assistant
     }
 }
 

@@ -1,9 +1,9 @@
 // answer.generate: the local model answers from the top passages, numbered, and must cite them.
 // Its confidence joins how sure the model was of its own tokens with whether the passages it
-// cites actually contain what it said. With `socket = ...` it runs in a supervised `nerved
-// worker`, so a model crash or out-of-memory kill costs one answer, never the daemon. Without the
-// model file it stands aside with a note (the cascade goes on), and it loads the file at the next
-// question once it is installed.
+// cites actually contain what it said, and with what it replies when asked to check its answer.
+// With `socket = ...` it runs in a supervised `nerved worker`, so a model crash or out-of-memory
+// kill costs one answer, never the daemon. Without the model file it stands aside with a note
+// (the cascade goes on), and it loads the file at the next question once it is installed.
 import Config
 import Foundation
 import Index
@@ -26,6 +26,8 @@ enum GenerateKind {
                               "characters kept per passage (the sentences around the question's words)"),
                 ParameterSpec("earlier", .boolean, default: .boolean(true), "show earlier stages' answers in the prompt"),
                 ParameterSpec("stream", .boolean, default: .boolean(true), "stream tokens to the asker"),
+                ParameterSpec("judge", .boolean, default: .boolean(true),
+                              "ask the model, one token each, whether the passages state its answer (`judge`, `check` features)"),
             ],
             inputs: [InputSpec("question", Ports.text), InputSpec("hits", Ports.hits, optional: true),
                      InputSpec("previous", Ports.answer, .many, optional: true)],
@@ -38,7 +40,7 @@ enum GenerateKind {
                     id: plan.id, models: res.models, modelPath: plan.path("model"), threads: plan.int("threads"), context: plan.int("context"),
                     maxTokens: plan.int("max_tokens"), temperature: plan.double("temperature"), seed: UInt64(plan.int("seed")),
                     passages: plan.int("passages"), passageChars: plan.int("passage_chars"), earlier: plan.bool("earlier"),
-                    stream: plan.bool("stream"), calibration: calibration)
+                    stream: plan.bool("stream"), judge: plan.bool("judge"), calibration: calibration)
             })
 }
 
@@ -55,6 +57,7 @@ struct GenerateStage: Stage {
     let passageChars: Int
     let earlier: Bool
     let stream: Bool
+    let judge: Bool
     let calibration: GenerateCalibration
 
     func run(_ inputs: StageInputs, _ context: RunContext) throws -> StageOutputs {
@@ -80,7 +83,10 @@ struct GenerateStage: Stage {
         let shown = Array(hits.prefix(passages))
         let text = r.text.trimmingCharacters()
         let cited = EvidencePrompt.citedNumbers(text).filter { $0 <= shown.count }
-        let features = GenerateFeatures(result: r, text: text, cited: cited, shown: shown, previous: previous)
+        let (judged, checked, judgeMs) = judge && !text.isEmpty && !EvidencePrompt.declined(text)
+            ? try verify(model, request, reply: r.text, text: text, question: question, cited: cited, shown: shown)
+            : (0, 0, 0)
+        let features = GenerateFeatures(result: r, text: text, cited: cited, shown: shown, previous: previous, judge: judged, check: checked)
         // An answer without [n] marks still names its source when one shown passage holds most of
         // what it says (`cites` stays 0: the model did not cite, and its confidence says so).
         let sources = cited.isEmpty && !EvidencePrompt.declined(text) ? GenerateFeatures.bestSupport(text, shown).map { [$0] } ?? [] : cited
@@ -90,9 +96,28 @@ struct GenerateStage: Stage {
         a.tokensOut = r.generatedTokens
         a.model = r.model
         a.prefillMs = r.prefillMs
-        a.decodeMs = r.decodeMs
+        // The two follow-ups come after the answer's last token: they count as decode time.
+        a.decodeMs = r.decodeMs + judgeMs
         a.features = zip(GenerateFeatures.names, features.vector).map { ($0, $1) }
         return StageOutputs("answer", Ports.answer, a)
+    }
+
+    /// The `judge` and `check` features (P(Yes) each) and the milliseconds both took: the model
+    /// asked about `reply` in the same conversation, then afresh against the passage it cites
+    /// (or the one holding most of its words, else the first).
+    private func verify(_ model: any LocalModel, _ request: LocalRequest, reply: String, text: String, question: String,
+                        cited: [Int], shown: [Hit]) throws -> (judge: Double, check: Double, ms: Double) {
+        let j = try model.generate(LocalRequest(system: request.system, earlier: [LocalTurn(user: request.user, assistant: reply)],
+                                                user: EvidencePrompt.judge, maxTokens: 1)) { _ in }
+        var out = (judge: EvidencePrompt.judgeProbability(reply: j.text, logprob: j.meanLogprob), check: 0.0, ms: j.prefillMs + j.decodeMs)
+        let source = cited.first ?? GenerateFeatures.bestSupport(text, shown) ?? 1
+        if source <= shown.count {
+            let c = try model.generate(LocalRequest(system: request.system, user: EvidencePrompt.check(
+                question: question, answer: text, passage: shown[source - 1].text, maxChars: passageChars), maxTokens: 1)) { _ in }
+            out.check = EvidencePrompt.judgeProbability(reply: c.text, logprob: c.meanLogprob)
+            out.ms += c.prefillMs + c.decodeMs
+        }
+        return out
     }
 }
 
@@ -100,19 +125,21 @@ struct GenerateStage: Stage {
 /// answer's `features`, in `explain` output and in calibration files).
 struct GenerateFeatures {
     static let names = ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined", "agreement",
-                        "extract_confidence", "answer_tokens"]
+                        "extract_confidence", "answer_tokens", "judge", "check"]
     var vector: [Double]
 
     /// - Parameter previous: earlier stages' answers; the most confident one is the candidate the
-    ///   answer is compared with.
-    init(result r: LocalResult, text: String, cited: [Int], shown: [Hit], previous: [Answer]) {
+    ///   answer is compared with. `judge`, `check`: the model's P(Yes) that the passages state
+    ///   its answer, asked in the conversation and afresh (`EvidencePrompt.judge`, `.check`; 0
+    ///   for a decline or when not asked).
+    init(result r: LocalResult, text: String, cited: [Int], shown: [Hit], previous: [Answer], judge: Double = 0, check: Double = 0) {
         let declined = EvidencePrompt.declined(text)
         let sources = cited.isEmpty ? shown : cited.map { shown[$0 - 1] }
         let candidate = previous.max { $0.confidence < $1.confidence }
         vector = [r.meanLogprob, r.minLogprob, r.meanEntropy, cited.isEmpty ? 0 : 1,
                   Self.support(text, in: sources), declined ? 1 : 0,
                   declined ? 0 : candidate.map { AnswerAgreement.score(text, $0.text) } ?? 0,
-                  candidate?.confidence ?? 0, Double(r.generatedTokens)]
+                  candidate?.confidence ?? 0, Double(r.generatedTokens), judge, check]
     }
 
     /// The shown passage (numbered from 1) holding the largest share of the answer's content
@@ -139,9 +166,9 @@ struct GenerateCalibration {
     let model: LearnedModel?
 
     /// Hand-set until fitted: confident tokens and well-supported, cited text; a decline is
-    /// never an answer. The later features (agreement, extract_confidence, answer_tokens) weigh
+    /// never an answer. The later features (agreement, extract_confidence, answer_tokens, judge) weigh
     /// nothing until `nerve calibrate` fits them.
-    static let fallbackWeights = [2.0, 0.15, -0.5, 1.5, 3.0, -8.0, 0, 0, 0]
+    static let fallbackWeights = [2.0, 0.15, -0.5, 1.5, 3.0, -8.0, 0, 0, 0, 0, 0]
     static let fallbackBias = -2.2
 
     func probability(_ f: GenerateFeatures) -> Double {
