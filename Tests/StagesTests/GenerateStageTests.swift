@@ -52,8 +52,8 @@ import TestSupport
 
         """
 
-    func setup(_ model: ScriptedModel) throws -> Setup {
-        let f = try EngineFixture(ask: Self.askPipeline, models: ModelCache { _, _, _ in model })
+    func setup(_ model: any LocalModel, pipeline: String = askPipeline) throws -> Setup {
+        let f = try EngineFixture(ask: pipeline, models: ModelCache { _, _, _ in model })
         try f.write("parking.md", "# Parking\n\nParking permits cost nine dollars a month at the north garage.")
         try f.write("lunch.md", "# Lunch\n\nThe cafeteria serves lunch from noon until two.")
         try f.ingest()
@@ -122,19 +122,15 @@ import TestSupport
         var expertCounts: [[Int]] { [] }
     }
 
-    static func judged(_ model: JudgedModel, pipeline: String = askPipeline) throws -> JSON {
-        let f = try EngineFixture(ask: pipeline, models: ModelCache { _, _, _ in model })
-        try f.write("parking.md", "# Parking\n\nParking permits cost nine dollars a month at the north garage.")
-        try f.write("lunch.md", "# Lunch\n\nThe cafeteria serves lunch from noon until two.")
-        try f.ingest()
-        return try f.ask("How much is a parking permit?", explain: true)
+    func judged(_ model: JudgedModel, pipeline: String = askPipeline) throws -> JSON {
+        try setup(model, pipeline: pipeline).ask("How much is a parking permit?", explain: true)
     }
 
     @Test func theModelIsAskedWhetherThePassagesStateItsAnswer() throws {
         for (verdict, check, judge, checked) in [("Yes", "No", exp(-0.1), 1 - exp(-0.1)), ("No.", "Yes", 1 - exp(-0.1), exp(-0.1)),
                                                  ("Maybe", "Perhaps", 0.5, 0.5)] {
             let model = JudgedModel("Parking permits cost nine dollars a month [1].", verdict: verdict, check: check)
-            let features = try Self.judged(model)["stages"]?.arrayValue?.first { $0["id"] == "local" }?["features"]
+            let features = try judged(model)["stages"]?.arrayValue?.first { $0["id"] == "local" }?["features"]
             let j = features?["judge"]?.doubleValue ?? -1, c = features?["check"]?.doubleValue ?? -1
             #expect(abs(j - judge) < 1e-9 && abs(c - checked) < 1e-9, "\(verdict)/\(check): judge \(j), check \(c)")
             try #require(model.requests.count == 3)
@@ -157,7 +153,7 @@ import TestSupport
         for (reply, pipeline) in [("NOT IN DOCUMENTS", Self.askPipeline),
                                   ("Parking permits cost nine dollars [1].", Self.askPipeline + "judge = false\n")] {
             let model = JudgedModel(reply, verdict: "Yes")
-            let features = try Self.judged(model, pipeline: pipeline)["stages"]?.arrayValue?.first { $0["id"] == "local" }?["features"]
+            let features = try judged(model, pipeline: pipeline)["stages"]?.arrayValue?.first { $0["id"] == "local" }?["features"]
             #expect(model.requests.count == 1, "\(reply)")
             #expect(features?["judge"] == 0.0 && features?["check"] == 0.0, "\(reply)")
         }

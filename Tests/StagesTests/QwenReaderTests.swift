@@ -72,10 +72,10 @@ import TestSupport
             let j = try model.generate(LocalRequest(system: EvidencePrompt.system, earlier: [LocalTurn(user: passages, assistant: answer)],
                                                     user: EvidencePrompt.judge, maxTokens: 1)) { _ in }
             #expect(j.prefillTokens < 60, "evaluated \(j.prefillTokens) of \(j.promptTokens) prompt tokens")
-            yes.append(EvidencePrompt.judgeProbability(reply: j.text, logprob: j.meanLogprob))
+            yes.append(EvidencePrompt.yesProbability(reply: j.text, logprob: j.meanLogprob))
             let c = try model.generate(LocalRequest(system: EvidencePrompt.system, user: EvidencePrompt.check(
                 question: "How much does a parking permit cost?", answer: answer, passage: passage, maxChars: 700), maxTokens: 1)) { _ in }
-            checked.append(EvidencePrompt.judgeProbability(reply: c.text, logprob: c.meanLogprob))
+            checked.append(EvidencePrompt.yesProbability(reply: c.text, logprob: c.meanLogprob))
             print("QwenReaderTests: check of \"\(answer)\": \(c.text) (logprob \(c.meanLogprob))")
             print("QwenReaderTests: judge of \"\(answer)\": \(j.text) (logprob \(j.meanLogprob), \(j.prefillTokens) tokens evaluated)")
         }

@@ -95,10 +95,10 @@ public enum EvidencePrompt {
             + "Does the passage state this answer to exactly this question? Reply Yes or No."
     }
 
-    /// P(Yes) from the judge's one greedy token and its natural-log probability: the token's own
-    /// probability for "Yes", its complement for "No" (as if the rest of the mass were on the
-    /// other reply; the other tokens' share was not measured), and 0.5 for any other reply.
-    public static func judgeProbability(reply: String, logprob: Double) -> Double {
+    /// P(Yes) from a one-token Yes/No reply (`judge`, `check`) and its natural-log probability:
+    /// the token's own probability for "Yes", its complement for "No" (as if the rest of the mass
+    /// were on the other reply; the other tokens' share was not measured), and 0.5 for any other.
+    public static func yesProbability(reply: String, logprob: Double) -> Double {
         let t = reply.trimmingCharacters().lowercased()
         let p = min(1, max(0, exp(logprob)))
         if t.hasPrefix("yes") { return p }

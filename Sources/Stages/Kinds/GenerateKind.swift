@@ -83,13 +83,16 @@ struct GenerateStage: Stage {
         let shown = Array(hits.prefix(passages))
         let text = r.text.trimmingCharacters()
         let cited = EvidencePrompt.citedNumbers(text).filter { $0 <= shown.count }
-        let (judged, checked, judgeMs) = judge && !text.isEmpty && !EvidencePrompt.declined(text)
-            ? try verify(model, request, reply: r.text, text: text, question: question, cited: cited, shown: shown)
-            : (0, 0, 0)
-        let features = GenerateFeatures(result: r, text: text, cited: cited, shown: shown, previous: previous, judge: judged, check: checked)
+        let declined = EvidencePrompt.declined(text)
         // An answer without [n] marks still names its source when one shown passage holds most of
         // what it says (`cites` stays 0: the model did not cite, and its confidence says so).
-        let sources = cited.isEmpty && !EvidencePrompt.declined(text) ? GenerateFeatures.bestSupport(text, shown).map { [$0] } ?? [] : cited
+        let supported = cited.isEmpty && !declined ? GenerateFeatures.bestSupport(text, shown) : nil
+        let sources = cited.isEmpty && !declined ? supported.map { [$0] } ?? [] : cited
+        let (judged, checked, judgeMs) = judge && !text.isEmpty && !declined
+            ? try verify(model, request, reply: r.text, text: text, question: question,
+                         passage: cited.first ?? supported ?? 1, shown: shown)
+            : (0, 0, 0)
+        let features = GenerateFeatures(result: r, text: text, cited: cited, shown: shown, previous: previous, judge: judged, check: checked)
         var a = Answer(text: text, confidence: calibration.probability(features), citations: sources.map { Citation.from(shown[$0 - 1]) },
                        passages: hits.prefix(3).map { Passage(text: $0.text, score: $0.score, citation: Citation.from($0)) })
         a.tokensIn = r.promptTokens
@@ -103,18 +106,17 @@ struct GenerateStage: Stage {
     }
 
     /// The `judge` and `check` features (P(Yes) each) and the milliseconds both took: the model
-    /// asked about `reply` in the same conversation, then afresh against the passage it cites
-    /// (or the one holding most of its words, else the first).
+    /// asked about `reply` in the same conversation, then afresh against shown passage number
+    /// `passage` (the one it cites, or the one holding most of its words, else the first).
     private func verify(_ model: any LocalModel, _ request: LocalRequest, reply: String, text: String, question: String,
-                        cited: [Int], shown: [Hit]) throws -> (judge: Double, check: Double, ms: Double) {
+                        passage source: Int, shown: [Hit]) throws -> (judge: Double, check: Double, ms: Double) {
         let j = try model.generate(LocalRequest(system: request.system, earlier: [LocalTurn(user: request.user, assistant: reply)],
                                                 user: EvidencePrompt.judge, maxTokens: 1)) { _ in }
-        var out = (judge: EvidencePrompt.judgeProbability(reply: j.text, logprob: j.meanLogprob), check: 0.0, ms: j.prefillMs + j.decodeMs)
-        let source = cited.first ?? GenerateFeatures.bestSupport(text, shown) ?? 1
+        var out = (judge: EvidencePrompt.yesProbability(reply: j.text, logprob: j.meanLogprob), check: 0.0, ms: j.prefillMs + j.decodeMs)
         if source <= shown.count {
             let c = try model.generate(LocalRequest(system: request.system, user: EvidencePrompt.check(
                 question: question, answer: text, passage: shown[source - 1].text, maxChars: passageChars), maxTokens: 1)) { _ in }
-            out.check = EvidencePrompt.judgeProbability(reply: c.text, logprob: c.meanLogprob)
+            out.check = EvidencePrompt.yesProbability(reply: c.text, logprob: c.meanLogprob)
             out.ms += c.prefillMs + c.decodeMs
         }
         return out
@@ -166,7 +168,7 @@ struct GenerateCalibration {
     let model: LearnedModel?
 
     /// Hand-set until fitted: confident tokens and well-supported, cited text; a decline is
-    /// never an answer. The later features (agreement, extract_confidence, answer_tokens, judge) weigh
+    /// never an answer. The later features (agreement, extract_confidence, answer_tokens, judge, check) weigh
     /// nothing until `nerve calibrate` fits them.
     static let fallbackWeights = [2.0, 0.15, -0.5, 1.5, 3.0, -8.0, 0, 0, 0, 0, 0]
     static let fallbackBias = -2.2
