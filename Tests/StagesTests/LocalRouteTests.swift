@@ -56,11 +56,33 @@ import TestSupport
         let a = try f.ask("How much is a parking permit?", explain: true)
         let features = stage(a, "local")?["features"]?.objectValue
         #expect(features?.keys.sorted() == ["agreement", "answer_tokens", "check", "cites", "declined", "entropy", "extract_confidence",
-                                            "judge", "mean_logprob", "min_logprob", "support"])
+                                            "judge", "mean_logprob", "min_logprob", "novel_share", "support", "type_asked", "type_match"])
         let extract = stage(a, "extract")?["confidence"]?.doubleValue ?? -1
         #expect(abs((features?["extract_confidence"]?.doubleValue ?? 0) - extract) < 1e-3, "the candidate's confidence")
         #expect(features?["answer_tokens"] == 11)
         #expect((features?["agreement"]?.doubleValue ?? 0) > 0.5, "both say nine dollars for permits: \(features?["agreement"] ?? .null)")
+        // "How much" asks for money, and "nine dollars" is money; of the answer's terms
+        // (permit, cost, nine, dollar, month) only "permit" is in the question.
+        #expect(features?["type_asked"] == 1 && features?["type_match"] == 1)
+        #expect(abs((features?["novel_share"]?.doubleValue ?? 0) - 0.8) < 1e-9, "\(features?["novel_share"] ?? .null)")
+    }
+
+    @Test func anAnswerThatOnlyRestatesTheQuestionHasNoValueAndLittleNew() throws {
+        let f = try fixture(ModelCache { _, _, _ in TimedModel("For a parking permit, follow the passage [1].") })
+        let features = stage(try f.ask("How much is a parking permit?", explain: true), "local")?["features"]?.objectValue
+        #expect(features?["type_asked"] == 1 && features?["type_match"] == 0, "no money in it")
+        // Terms: park, permit, follow, passag; the question holds park and permit.
+        #expect(features?["novel_share"] == 0.5, "\(features?["novel_share"] ?? .null)")
+        let declined = try fixture(ModelCache { _, _, _ in TimedModel("NOT IN DOCUMENTS") })
+        let d = stage(try declined.ask("Who runs the garage?", explain: true), "local")?["features"]?.objectValue
+        #expect(d?["declined"] == 1 && d?["type_match"] == 0 && d?["novel_share"] == 0)
+    }
+
+    @Test func citationMarksAreTakenOutWithTheSpaceBeforeThem() {
+        #expect(EvidencePrompt.uncited("Permits cost nine dollars a month [1].") == "Permits cost nine dollars a month.")
+        #expect(EvidencePrompt.uncited("As [2, 3] say, it is nine[1]dollars [4]") == "As say, it is nine dollars")
+        #expect(EvidencePrompt.uncited("See [the garage] and [] [x1]") == "See [the garage] and [] [x1]")
+        #expect(EvidencePrompt.uncited("[1] Nine dollars") == " Nine dollars")
     }
 
     @Test func agreementCountsSharedWordsAndNumbers() {

@@ -84,14 +84,12 @@ public enum EvidencePrompt {
     """
 
     /// The `check` request's user message: one passage, the question and the answer given as a
-    /// proposal (its "[n]" marks removed; a "[1, 2]" stays), asked afresh rather than as the
-    /// model's own words. The shipped calibration was fitted on exactly this text.
+    /// proposal (`uncited`), asked afresh rather than as the model's own words. The shipped
+    /// calibration was fitted on exactly this text.
     public static func check(question: String, answer: String, passage: String, maxChars: Int) -> String {
         let text = excerpt(passage, terms: Set(Analyzer.terms(question)), maxChars: maxChars)
-        var plain = answer
-        for n in citedNumbers(answer) { plain = plain.replacingOccurrences(of: "[\(n)]", with: "") }
         return "Passage: \(text.split(separator: "\n").joined(separator: " "))\n\nQuestion: \(question)\n"
-            + "Proposed answer: \(plain.trimmingCharacters())\n\n"
+            + "Proposed answer: \(uncited(answer).trimmingCharacters())\n\n"
             + "Does the passage state this answer to exactly this question? Reply Yes or No."
     }
 
@@ -104,6 +102,28 @@ public enum EvidencePrompt {
         if t.hasPrefix("yes") { return p }
         if t.hasPrefix("no") { return 1 - p }
         return 0.5
+    }
+
+    /// `text` without its citation marks ("[1]", "[2, 3]": which passage said it, not what was
+    /// said), each taken out with the spaces before it ("a month [1]." reads "a month."; a mark
+    /// between two words leaves one space); other bracketed text is kept.
+    public static func uncited(_ text: String) -> String {
+        var plain = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+            let inside = rest[rest.index(after: open)..<close]
+            let mark = !inside.isEmpty && inside.contains(where: \.isNumber) && inside.allSatisfy { $0.isNumber || $0 == "," || $0 == " " }
+            plain += rest[..<open]
+            rest = rest[rest.index(after: close)...]
+            if mark {
+                while plain.last == " " { plain.removeLast() }
+                // "nine[1]dollars" must not become one word.
+                if let next = rest.first, next.isLetter || next.isNumber, !plain.isEmpty { plain += " " }
+            } else {
+                plain += text[open...close]
+            }
+        }
+        return plain + rest
     }
 
     /// The passage numbers cited in `text` ("[2]", "[1][3]", "[1, 2]"), in order, deduplicated.

@@ -92,7 +92,8 @@ struct GenerateStage: Stage {
             ? try verify(model, request, reply: r.text, text: text, question: question,
                          passage: cited.first ?? supported ?? 1, shown: shown)
             : (0, 0, 0)
-        let features = GenerateFeatures(result: r, text: text, cited: cited, shown: shown, previous: previous, judge: judged, check: checked)
+        let features = GenerateFeatures(result: r, text: text, question: question, cited: cited, shown: shown, previous: previous,
+                                        judge: judged, check: checked)
         var a = Answer(text: text, confidence: calibration.probability(features), citations: sources.map { Citation.from(shown[$0 - 1]) },
                        passages: hits.prefix(3).map { Passage(text: $0.text, score: $0.score, citation: Citation.from($0)) })
         a.tokensIn = r.promptTokens
@@ -127,21 +128,37 @@ struct GenerateStage: Stage {
 /// answer's `features`, in `explain` output and in calibration files).
 struct GenerateFeatures {
     static let names = ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined", "agreement",
-                        "extract_confidence", "answer_tokens", "judge", "check"]
+                        "extract_confidence", "answer_tokens", "judge", "check", "type_asked", "type_match", "novel_share"]
     var vector: [Double]
 
     /// - Parameter previous: earlier stages' answers; the most confident one is the candidate the
     ///   answer is compared with. `judge`, `check`: the model's P(Yes) that the passages state
     ///   its answer, asked in the conversation and afresh (`EvidencePrompt.judge`, `.check`; 0
-    ///   for a decline or when not asked).
-    init(result r: LocalResult, text: String, cited: [Int], shown: [Hit], previous: [Answer], judge: Double = 0, check: Double = 0) {
+    ///   for a decline or when not asked). `type_asked`: the question asks for a kind of value
+    ///   (`AnswerType.of` is not `.other`); `type_match`: the answer holds a value of that kind
+    ///   (1 when none is asked); `novel_share`: the share of the answer's terms the question does
+    ///   not already hold (an answer that only restates the question, "you should follow the
+    ///   instructions in [1]", says nothing). The last two are 0 for a decline.
+    init(result r: LocalResult, text: String, question: String, cited: [Int], shown: [Hit], previous: [Answer],
+         judge: Double = 0, check: Double = 0) {
         let declined = EvidencePrompt.declined(text)
         let sources = cited.isEmpty ? shown : cited.map { shown[$0 - 1] }
         let candidate = previous.max { $0.confidence < $1.confidence }
+        let asked = AnswerType.of(question)
+        let plain = EvidencePrompt.uncited(text)
+        let typeMatch: Double = declined ? 0 : asked == .other || asked.isIn(AnswerType.values(in: plain)) ? 1 : 0
         vector = [r.meanLogprob, r.minLogprob, r.meanEntropy, cited.isEmpty ? 0 : 1,
                   Self.support(text, in: sources), declined ? 1 : 0,
                   declined ? 0 : candidate.map { AnswerAgreement.score(text, $0.text) } ?? 0,
-                  candidate?.confidence ?? 0, Double(r.generatedTokens), judge, check]
+                  candidate?.confidence ?? 0, Double(r.generatedTokens), judge, check,
+                  asked == .other ? 0 : 1, typeMatch, declined ? 0 : Self.novelShare(plain, question: question)]
+    }
+
+    /// The share of `answer`'s distinct terms (stemmed, stopwords out) that `question` lacks.
+    static func novelShare(_ answer: String, question: String) -> Double {
+        let own = Set(Analyzer.terms(answer))
+        guard !own.isEmpty else { return 0 }
+        return Double(own.subtracting(Analyzer.terms(question)).count) / Double(own.count)
     }
 
     /// The shown passage (numbered from 1) holding the largest share of the answer's content
@@ -168,9 +185,9 @@ struct GenerateCalibration {
     let model: LearnedModel?
 
     /// Hand-set until fitted: confident tokens and well-supported, cited text; a decline is
-    /// never an answer. The later features (agreement, extract_confidence, answer_tokens, judge, check) weigh
-    /// nothing until `nerve calibrate` fits them.
-    static let fallbackWeights = [2.0, 0.15, -0.5, 1.5, 3.0, -8.0, 0, 0, 0, 0, 0]
+    /// never an answer. The later features (agreement onwards) weigh nothing until `nerve
+    /// calibrate` fits them.
+    static let fallbackWeights = [2.0, 0.15, -0.5, 1.5, 3.0, -8.0, 0, 0, 0, 0, 0, 0, 0, 0]
     static let fallbackBias = -2.2
 
     func probability(_ f: GenerateFeatures) -> Double {
@@ -202,17 +219,7 @@ public enum AnswerAgreement {
         var numbers: Set<String> = []
 
         init(_ text: String) {
-            var plain = ""
-            var rest = Substring(text)
-            // "[1]", "[2, 3]": which passage said it, not what was said.
-            while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
-                let inside = rest[rest.index(after: open)..<close]
-                plain += rest[..<open]
-                plain += inside.allSatisfy({ $0.isNumber || $0 == "," || $0 == " " }) ? " " : String(rest[open...close])
-                rest = rest[rest.index(after: close)...]
-            }
-            plain += rest
-            for t in Analyzer.tokens(plain) where !Analyzer.stopwords.contains(t) {
+            for t in Analyzer.tokens(EvidencePrompt.uncited(text)) where !Analyzer.stopwords.contains(t) {
                 if t.allSatisfy(\.isNumber) { numbers.insert(t) } else if t.count > 1 { words.insert(PorterStemmer.stem(t)) }
             }
         }
