@@ -56,13 +56,13 @@ import TestSupport
         """
     }
 
-    static let weights = [1.0, 0.5, -0.25, 2.0, 1.5, -6.0, 0.5, 0.75, -0.0625, 0.375, 0.25]
-    /// A learned model for the local stage: a logistic on its eleven features and a Platt calibrator.
+    static let weights = [1.0, 0.5, -0.25, 2.0, 1.5, -6.0, 0.5, 0.75, -0.0625, 0.375, 0.25, -0.5, 0.625, 0.875]
+    /// A learned model for the local stage: a logistic on its fourteen features and a Platt calibrator.
     static let calibration = LearnedModel(
         name: "answer.generate",
         features: ["mean_logprob", "min_logprob", "entropy", "cites", "support", "declined", "agreement", "extract_confidence", "answer_tokens",
-                   "judge", "check"],
-        model: .logistic(LogisticRegression(mean: .init(repeating: 0, count: 11), sd: .init(repeating: 1, count: 11), weights: weights, bias: 0.125)),
+                   "judge", "check", "type_asked", "type_match", "novel_share"],
+        model: .logistic(LogisticRegression(mean: .init(repeating: 0, count: 14), sd: .init(repeating: 1, count: 14), weights: weights, bias: 0.125)),
         calibrator: .platt(a: 1, b: 0),
         thresholds: [Threshold(name: "accept", targetPrecision: 0.95, accept: 0.7, samples: 10, accepted: 5, correct: 5)]).render()
 
@@ -101,6 +101,8 @@ import TestSupport
             + 0.5 * (f?["agreement"]?.doubleValue ?? 0) + 0.75 * (f?["extract_confidence"]?.doubleValue ?? 0)
             - 0.0625 * (f?["answer_tokens"]?.doubleValue ?? 0)
             + 0.375 * (f?["judge"]?.doubleValue ?? 0) + 0.25 * (f?["check"]?.doubleValue ?? 0)
+            - 0.5 * (f?["type_asked"]?.doubleValue ?? 0) + 0.625 * (f?["type_match"]?.doubleValue ?? 0)
+            + 0.875 * (f?["novel_share"]?.doubleValue ?? 0)
         let expected = Decimals.rounded(1 / (1 + Foundation.exp(-z)), places: 4)
         #expect(here["confidence"]?.doubleValue == expected)
         #expect(there["confidence"]?.doubleValue == expected)
