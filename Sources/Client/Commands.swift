@@ -182,16 +182,21 @@ public enum Commands {
         }
     }
 
+    /// With `--details OUT.jsonl`, one JSON line per question: everything the judge saw
+    /// (`EvalRecord.details`), answers' texts included.
+    public static func writeDetails(_ records: [EvalRecord], _ inv: Invocation) throws {
+        guard let out = inv.options["details"] else { return }
+        let text = records.map { $0.details().serialized() + "\n" }.joined()
+        do { try FileSystem.writeAtomically(out, Array(text.utf8)) } catch { throw ClientError.file(path: out, reason: "\(error)") }
+    }
+
     /// `nerve eval FILE.jsonl`: asks every question, judges the answers, prints the report
     /// (text, or JSON with --json) and with --details writes one JSON line per question.
     static func evaluate(_ inv: Invocation) throws -> Int32 {
         let qs = try questions(inv)
         let frontier = try Evaluation.frontier(socket: inv.socket)
         let records = try Evaluation.run(qs, socket: inv.socket, progress: progressPrinter(inv))
-        if let out = inv.options["details"] {
-            let text = records.map { $0.details().serialized() + "\n" }.joined()
-            do { try FileSystem.writeAtomically(out, Array(text.utf8)) } catch { throw ClientError.file(path: out, reason: "\(error)") }
-        }
+        try writeDetails(records, inv)
         let report = EvalReport(records, frontier: frontier, file: inv.positionals[0])
         Console.output(inv.json ? report.json().pretty() + "\n" : report.text())
         return 0

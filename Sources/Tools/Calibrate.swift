@@ -52,7 +52,7 @@ public struct StageRecord: Sendable {
 
 extension Tools {
     /// `nerve calibrate FILE.jsonl... [--precision P[,P...]] [--out DIR] [--data-root DIR] [--limit N]
-    /// [--save-records FILE] [--records FILE,...]`.
+    /// [--save-records FILE] [--records FILE,...] [--details OUT.jsonl]`.
     static func calibrate(_ inv: Invocation) throws -> Int32 {
         let targets = try (inv.options["precision"] ?? "0.9,0.95,0.98").split(separator: ",").map { s -> Double in
             guard let p = Double(s), (0.5...1).contains(p) else {
@@ -64,6 +64,8 @@ extension Tools {
         var records: [(String, [StageRecord])] = []
         if !inv.positionals.isEmpty {
             let asked = try Evaluation.run(try Commands.questions(inv), socket: inv.socket, progress: Commands.progressPrinter(inv))
+            // Written before fitting, so the answers can be read even when a fit fails.
+            try Commands.writeDetails(asked, inv)
             (questions, records) = training(asked)
         }
         if let save = inv.options["save-records"] {

@@ -84,6 +84,7 @@ enum Arguments {
                               ("--out", "DIR", "calibration folder to write, one model file per stage (default pipelines/calibration)"),
                               ("--data-root", "DIR", "folder the questions' `files` are relative to (default ../shared/data)"),
                               ("--save-records", "FILE", "also save what was collected, to fit again later without asking"),
+                              ("--details", "OUT.jsonl", "write one JSON line per question asked, as `nerve eval --details` does"),
                               ("--records", "FILE[,FILE...]", "fit on saved records too (e.g. collected from another index)"),
                               ("--validate", "FILE[,FILE...]", "report how the fitted models do on these saved records"),
                               ("--only", "STAGE[,STAGE...]", "fit only these answering stages"),

@@ -1,6 +1,7 @@
 // `nerve eval` against a live daemon: retrieval not confident, a (fake) frontier model answers;
 // the records carry each stage's citations and the frontier's prices come from `status`; the
-// built `nerve eval` prints the report, its JSON and the per-question details.
+// built `nerve eval` prints the report, its JSON and the per-question details (as `nerve
+// calibrate --details` writes them).
 import Client
 import JSON
 import Posix
@@ -104,6 +105,16 @@ import TestSupport
         let j = try JSON.parse(json.stdout)
         #expect(j["questions"] == 1 && j["end_to_end"]?["accepted_right"] == 1)
         #expect(j["cost"]?["frontier"]?["model"] == "fake-gpt")
+
+        // calibrate writes the same lines for what it asked (before fitting: two questions are
+        // too few for some fits, and the answers are worth reading anyway).
+        let asked = h.dir + "/asked.jsonl"
+        _ = try Binaries.run("nerve", ["--socket", h.socket, "calibrate", questions, "--data-root", docs, "--details", asked,
+                                       "--only", "extract", "--out", h.dir + "/calibration"])
+        let askedLines = try String(decoding: FileSystem.read(asked), as: UTF8.self).split(separator: "\n")
+        #expect(askedLines.count == 2)
+        let firstAsked = try JSON.parse(String(askedLines[0]))
+        #expect(firstAsked["id"] == "p-1" && firstAsked["answer"]?.stringValue?.contains("nine dollars") == true)
 
         let bad = try Binaries.run("nerve", ["--socket", h.socket, "eval", questions])
         #expect(bad.status == 1 && bad.stderr.contains(questions + ":1: file 'parking.md'"), "\(bad.stderr)")
