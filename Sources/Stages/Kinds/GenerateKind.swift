@@ -92,8 +92,8 @@ struct GenerateStage: Stage {
             ? try verify(model, request, reply: r.text, text: text, question: question,
                          passage: cited.first ?? supported ?? 1, shown: shown)
             : (0, 0, 0)
-        let features = GenerateFeatures(result: r, text: text, question: question, cited: cited, shown: shown, previous: previous,
-                                        judge: judged, check: checked)
+        let features = GenerateFeatures(result: r, text: text, declined: declined, question: question, cited: cited, shown: shown,
+                                        previous: previous, judge: judged, check: checked)
         var a = Answer(text: text, confidence: calibration.probability(features), citations: sources.map { Citation.from(shown[$0 - 1]) },
                        passages: hits.prefix(3).map { Passage(text: $0.text, score: $0.score, citation: Citation.from($0)) })
         a.tokensIn = r.promptTokens
@@ -131,6 +131,7 @@ struct GenerateFeatures {
                         "extract_confidence", "answer_tokens", "judge", "check", "type_asked", "type_match", "novel_share"]
     var vector: [Double]
 
+    /// - Parameter declined: `EvidencePrompt.declined(text)`, decided once by the stage.
     /// - Parameter previous: earlier stages' answers; the most confident one is the candidate the
     ///   answer is compared with. `judge`, `check`: the model's P(Yes) that the passages state
     ///   its answer, asked in the conversation and afresh (`EvidencePrompt.judge`, `.check`; 0
@@ -139,9 +140,8 @@ struct GenerateFeatures {
     ///   (1 when none is asked); `novel_share`: the share of the answer's terms the question does
     ///   not already hold (an answer that only restates the question, "you should follow the
     ///   instructions in [1]", says nothing). The last two are 0 for a decline.
-    init(result r: LocalResult, text: String, question: String, cited: [Int], shown: [Hit], previous: [Answer],
+    init(result r: LocalResult, text: String, declined: Bool, question: String, cited: [Int], shown: [Hit], previous: [Answer],
          judge: Double = 0, check: Double = 0) {
-        let declined = EvidencePrompt.declined(text)
         let sources = cited.isEmpty ? shown : cited.map { shown[$0 - 1] }
         let candidate = previous.max { $0.confidence < $1.confidence }
         let asked = AnswerType.of(question)
