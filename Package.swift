@@ -89,7 +89,7 @@ let package = Package(
         tests("Learn", ["Learn", "Config", "Posix"]),
         tests("Wire", ["Wire", "JSON"]),
         tests("Frontier", ["Frontier", "JSON"]),
-        tests("Stages", ["Stages", "Service", "Pipeline", "Index", "Corpus"]),
+        tests("Stages", ["Stages", "Service", "Pipeline", "Index", "Corpus", "Learn"]),
         tests("Service", ["Service", "Stages", "Pipeline", "Index", "Corpus", "JSON", "Learn"]),
         tests("Daemon", ["Daemon", "Wire", "JSON", "Pipeline"]),
         tests("CLI", ["JSON", "Wire"]),

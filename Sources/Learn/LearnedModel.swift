@@ -31,6 +31,15 @@ public enum ScoringModel: Sendable, Equatable {
         }
     }
 
+    /// Whether the score can depend on feature `index` at all: a non-zero logistic weight, or a
+    /// split on it in some tree. A feature fitted only ever as 0 gets weight 0 and no split.
+    public func uses(feature index: Int) -> Bool {
+        switch self {
+        case let .logistic(m): return m.weights.indices.contains(index) && m.weights[index] != 0
+        case let .trees(m): return m.trees.contains { $0.contains { Int($0.feature) == index } }
+        }
+    }
+
     /// The log-odds for a row of exactly `featureCount` values (the caller checks). No allocation.
     @inlinable public func margin(_ row: UnsafeBufferPointer<Double>) -> Double {
         switch self {

@@ -6,6 +6,7 @@ import Config
 import Foundation
 import Index
 import JSON
+import Learn
 import Pipeline
 import Posix
 import Stages
@@ -156,6 +157,33 @@ import TestSupport
             #expect(model.requests.count == 1, "\(reply)")
             #expect(features?["judge"] == 0.0 && features?["check"] == 0.0, "\(reply)")
         }
+    }
+
+    /// judge = false leaves `judge` and `check` at 0: a calibration that weighs them is refused at
+    /// plan time, one fitted with them at 0 (weight 0) is not.
+    @Test func judgeOffRefusesACalibrationThatWeighsTheJudgement() throws {
+        let catalog = StandardKinds.registry().catalog
+        let names = try #require(catalog.kind("answer.generate")?.features)
+        func diagnostics(judgeWeight: Double) throws -> [String] {
+            let weights = names.map { $0 == "judge" ? judgeWeight : ($0 == "check" ? 0 : 0.5) }
+            let model = LearnedModel(name: "local", features: names,
+                                     model: .logistic(LogisticRegression(mean: names.map { _ in 0 }, sd: names.map { _ in 1 }, weights: weights, bias: 0)),
+                                     calibrator: .platt(a: 1, b: 0),
+                                     thresholds: [Threshold(name: "accept", targetPrecision: 0.95, accept: 0.9, samples: 100, accepted: 50, correct: 49)])
+            let dir = try Paths.temporaryDirectory()
+            defer { FileSystem.removeTree(dir) }
+            try FileSystem.makeDirectories(dir + "/calibration")
+            try FileSystem.writeAtomically(dir + "/calibration/local.toml", Array(model.render().utf8))
+            let text = "calibration = \"calibration\"\ntarget_precision = 0.95\n[[stage]]\nid = \"question\"\nkind = \"query\"\n"
+                + "[[stage]]\nid = \"local\"\nkind = \"answer.generate\"\nin = [\"question.text\"]\nmodel = \"model.gguf\"\njudge = false\n"
+            try FileSystem.writeAtomically(dir + "/ask.toml", Array(text.utf8))
+            do { _ = try PipelineLoader.plan(path: dir + "/ask.toml", role: "ask", catalog: catalog); return [] } catch let e as PipelineError {
+                return e.diagnostics.map(\.message)
+            }
+        }
+        let refused = try diagnostics(judgeWeight: 1.2)
+        #expect(refused.contains { $0.contains("judge = false leaves the features 'judge' at 0") }, "\(refused)")
+        #expect(try diagnostics(judgeWeight: 0).isEmpty)
     }
 
     @Test func aFailingModelLeavesTheRetrievalAnswerFlagged() throws {

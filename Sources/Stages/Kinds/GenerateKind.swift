@@ -33,6 +33,15 @@ enum GenerateKind {
                      InputSpec("previous", Ports.answer, .many, optional: true)],
             outputs: [OutputSpec("answer", Ports.answer)],
             features: GenerateFeatures.names,
+            check: { plan in
+                // With judge = false the two features stay 0, so a calibration fitted with the
+                // model's judgement would read every answer as one the model doubted.
+                guard !plan.bool("judge"), let c = plan.calibration else { return [] }
+                let used = ["judge", "check"].filter { name in c.features.firstIndex(of: name).map { c.model.uses(feature: $0) } ?? false }
+                guard !used.isEmpty else { return [] }
+                return ["judge = false leaves the features \(used.map { "'\($0)'" }.joined(separator: " and ")) at 0, but its calibration was fitted "
+                        + "with them; set judge = true, or fit a calibration with judge = false (`nerve calibrate`)"]
+            },
             worker: { plan in ["--model", plan.path("model"), "--threads", String(plan.int("threads")), "--context", String(plan.int("context"))] },
             bind: { plan, res in
                 let calibration = GenerateCalibration(model: plan.calibration)
