@@ -89,7 +89,7 @@ import TestSupport
             return
         }
         let qs = try EvalQuestion.load(Paths.packageRoot + "/eval/corporate/dev.jsonl", dataRoot: shared)
-        #expect(qs.count == 153)
+        #expect(qs.count == 245)
         #expect(qs.allSatisfy { $0.split == "dev" })
         #expect(qs.filter { !$0.unanswerable }.allSatisfy { !$0.files.isEmpty && $0.files.allSatisfy(FileSystem.exists) })
     }
