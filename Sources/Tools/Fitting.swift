@@ -3,7 +3,8 @@
 // and a *verifier* of its choice: a model of how clearly the chosen candidate stands out
 // (AnswerVerifier), fitted on choices made by selectors that never saw that question's document
 // (grouped folds), then calibrated the same way. A stage with one answer gets a *scorer*: a
-// logistic regression on its features, calibrated. Thresholds for each target precision come
+// logistic regression or small boosted trees on its features (whichever held-out log loss
+// favours, as for the verifier), calibrated. Thresholds for each target precision come
 // from held-out calibrated probabilities.
 import JSON
 import Learn
@@ -103,16 +104,25 @@ public enum Fitting {
         let labels = records.map(\.right)
         var rng = SplitMix64(seed: seed)
         let kfold = try GroupedKFold(groups: records.map { questions[$0.question].group }, folds: folds, using: &rng)
-        let fit = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
+        let fitLogistic = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
             .logistic(try LogisticRegression.fit(x, labels: y, weights: w))
         }
-        let oof = try kfold.outOfFoldMargins(x, labels: labels, fit: fit)
-        let choice = try Calibrator.choose(scores: oof, labels: labels, folds: kfold)
+        let fitSmallTrees = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
+            .trees(try GradientBoostedTrees.fit(x, labels: y, weights: w, options: verifierTrees))
+        }
+        // The scorer's form is chosen by held-out log loss, as the verifier's is.
+        let logisticOOF = try kfold.outOfFoldMargins(x, labels: labels, fit: fitLogistic)
+        let treesOOF = try kfold.outOfFoldMargins(x, labels: labels, fit: fitSmallTrees)
+        let lossLogistic = Metrics.logLoss(logisticOOF.map(logistic), labels), lossTrees = Metrics.logLoss(treesOOF.map(logistic), labels)
+        let useTrees = lossTrees < lossLogistic
+        let choice = try Calibrator.choose(scores: useTrees ? treesOOF : logisticOOF, labels: labels, folds: kfold)
         let answerable = records.filter { !questions[$0.question].unanswerable }.count
-        let model = LearnedModel(name: stage, features: names, model: try fit(x, labels, nil), calibrator: choice.calibrator,
-                                 thresholds: thresholds(choice.heldOut, labels, targets: targets), provenance: provenance)
+        let model = LearnedModel(name: stage, features: names, model: try (useTrees ? fitSmallTrees : fitLogistic)(x, labels, nil),
+                                 calibrator: choice.calibrator, thresholds: thresholds(choice.heldOut, labels, targets: targets),
+                                 provenance: provenance)
         var report = "stage \(stage): scorer over \(records.count) answers (\(answerable) to answerable questions, "
-        report += "\(labels.filter { $0 }.count) right)\n  "
+        report += "\(labels.filter { $0 }.count) right); " + (useTrees ? "trees" : "logistic")
+        report += " (held-out log loss logistic \(Decimals.fixed(lossLogistic, places: 4)), trees \(Decimals.fixed(lossTrees, places: 4)))\n  "
         report += summary(choice, labels)
         report += table(choice.heldOut, labels, answerable: answerable, thresholds: model.thresholds)
         return FitResult(model: model, report: report)
