@@ -22,6 +22,36 @@ public enum Fitting {
     static let trees = GradientBoostedTrees.Options(trees: 150, maxDepth: 3, learningRate: 0.1, minSamplesLeaf: 20)
     static let verifierTrees = GradientBoostedTrees.Options(trees: 100, maxDepth: 2, learningRate: 0.1, minSamplesLeaf: 15)
 
+    /// A confidence model's form — logistic regression or small boosted trees — chosen by the
+    /// log loss of each on rows it was not fitted on, with those held-out margins and how to fit it.
+    struct Form {
+        let useTrees: Bool
+        let heldOut: [Double]
+        let lossLogistic: Double
+        let lossTrees: Double
+        let fit: (FeatureMatrix, [Bool], [Double]?) throws(LearnError) -> ScoringModel
+
+        static func choose(_ x: FeatureMatrix, _ labels: [Bool], _ folds: GroupedKFold, logisticL2: Double) throws -> Form {
+            let fitLogistic = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
+                .logistic(try LogisticRegression.fit(x, labels: y, weights: w, options: .init(l2: logisticL2)))
+            }
+            let fitTrees = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
+                .trees(try GradientBoostedTrees.fit(x, labels: y, weights: w, options: verifierTrees))
+            }
+            let logisticOOF = try folds.outOfFoldMargins(x, labels: labels, fit: fitLogistic)
+            let treesOOF = try folds.outOfFoldMargins(x, labels: labels, fit: fitTrees)
+            let lossLogistic = Metrics.logLoss(logisticOOF.map(logistic), labels), lossTrees = Metrics.logLoss(treesOOF.map(logistic), labels)
+            let useTrees = lossTrees < lossLogistic
+            return Form(useTrees: useTrees, heldOut: useTrees ? treesOOF : logisticOOF, lossLogistic: lossLogistic, lossTrees: lossTrees,
+                        fit: useTrees ? fitTrees : fitLogistic)
+        }
+
+        var description: String {
+            (useTrees ? "trees" : "logistic") + " (held-out log loss logistic \(Decimals.fixed(lossLogistic, places: 4)), trees "
+                + "\(Decimals.fixed(lossTrees, places: 4)))"
+        }
+    }
+
     /// Feature vectors in `names` order (a missing feature is 0).
     static func matrix(_ rows: [[(String, Double)]], names: [String]) throws -> FeatureMatrix {
         try FeatureMatrix(rows: rows.map { r in
@@ -69,30 +99,19 @@ public enum Fitting {
         let vx = try FeatureMatrix(rows: vrows)
         var rng2 = SplitMix64(seed: seed)
         let vfold = try GroupedKFold(groups: vgroups, folds: folds, using: &rng2)
-        let fitLogistic = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
-            .logistic(try LogisticRegression.fit(x, labels: y, weights: w, options: .init(l2: 1e-2)))
-        }
-        let fitSmallTrees = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
-            .trees(try GradientBoostedTrees.fit(x, labels: y, weights: w, options: verifierTrees))
-        }
-        // The verifier's form is chosen by held-out log loss, like the calibrator's.
-        let logisticOOF = try vfold.outOfFoldMargins(vx, labels: vlabels, fit: fitLogistic)
-        let treesOOF = try vfold.outOfFoldMargins(vx, labels: vlabels, fit: fitSmallTrees)
-        let lossLogistic = Metrics.logLoss(logisticOOF.map(logistic), vlabels), lossTrees = Metrics.logLoss(treesOOF.map(logistic), vlabels)
-        let useTrees = lossTrees < lossLogistic
-        let choice = try Calibrator.choose(scores: useTrees ? treesOOF : logisticOOF, labels: vlabels, folds: vfold)
+        let form = try Form.choose(vx, vlabels, vfold, logisticL2: 1e-2)
+        let choice = try Calibrator.choose(scores: form.heldOut, labels: vlabels, folds: vfold)
 
         let selector = LearnedModel(name: stage + " selector", features: names, model: try fitTrees(x, labels, weights), provenance: provenance)
         let verifier = LearnedModel(name: stage, features: AnswerVerifier.featureNames,
-                                    model: try (useTrees ? fitSmallTrees : fitLogistic)(vx, vlabels, nil), calibrator: choice.calibrator,
+                                    model: try form.fit(vx, vlabels, nil), calibrator: choice.calibrator,
                                     thresholds: thresholds(choice.heldOut, vlabels, targets: targets), provenance: provenance)
         let reachable = asked.filter { k in records[k].candidates.contains(where: \.right) }.count
         let answerable = asked.filter { !questions[records[$0].question].unanswerable }.count
         var report = "stage \(stage): selector over \(rows.count) candidates of \(asked.count) questions (\(answerable) answerable; "
         report += "\(reachable) with a right candidate among those shown)\n"
-        report += "  held-out choice right: \(vlabels.filter { $0 }.count) of \(asked.count); verifier "
-        report += (useTrees ? "trees" : "logistic") + " (held-out log loss logistic \(Decimals.fixed(lossLogistic, places: 4)), trees "
-        report += "\(Decimals.fixed(lossTrees, places: 4)))\n  " + summary(choice, vlabels)
+        report += "  held-out choice right: \(vlabels.filter { $0 }.count) of \(asked.count); verifier \(form.description)\n  "
+        report += summary(choice, vlabels)
         report += table(choice.heldOut, vlabels, answerable: answerable, thresholds: verifier.thresholds)
         return [(stage + ".selector.toml", FitResult(model: selector, report: "")), (stage + ".toml", FitResult(model: verifier, report: report))]
     }
@@ -104,25 +123,14 @@ public enum Fitting {
         let labels = records.map(\.right)
         var rng = SplitMix64(seed: seed)
         let kfold = try GroupedKFold(groups: records.map { questions[$0.question].group }, folds: folds, using: &rng)
-        let fitLogistic = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
-            .logistic(try LogisticRegression.fit(x, labels: y, weights: w))
-        }
-        let fitSmallTrees = { (x: FeatureMatrix, y: [Bool], w: [Double]?) throws(LearnError) -> ScoringModel in
-            .trees(try GradientBoostedTrees.fit(x, labels: y, weights: w, options: verifierTrees))
-        }
-        // The scorer's form is chosen by held-out log loss, as the verifier's is.
-        let logisticOOF = try kfold.outOfFoldMargins(x, labels: labels, fit: fitLogistic)
-        let treesOOF = try kfold.outOfFoldMargins(x, labels: labels, fit: fitSmallTrees)
-        let lossLogistic = Metrics.logLoss(logisticOOF.map(logistic), labels), lossTrees = Metrics.logLoss(treesOOF.map(logistic), labels)
-        let useTrees = lossTrees < lossLogistic
-        let choice = try Calibrator.choose(scores: useTrees ? treesOOF : logisticOOF, labels: labels, folds: kfold)
+        let form = try Form.choose(x, labels, kfold, logisticL2: LogisticRegression.Options().l2)
+        let choice = try Calibrator.choose(scores: form.heldOut, labels: labels, folds: kfold)
         let answerable = records.filter { !questions[$0.question].unanswerable }.count
-        let model = LearnedModel(name: stage, features: names, model: try (useTrees ? fitSmallTrees : fitLogistic)(x, labels, nil),
+        let model = LearnedModel(name: stage, features: names, model: try form.fit(x, labels, nil),
                                  calibrator: choice.calibrator, thresholds: thresholds(choice.heldOut, labels, targets: targets),
                                  provenance: provenance)
         var report = "stage \(stage): scorer over \(records.count) answers (\(answerable) to answerable questions, "
-        report += "\(labels.filter { $0 }.count) right); " + (useTrees ? "trees" : "logistic")
-        report += " (held-out log loss logistic \(Decimals.fixed(lossLogistic, places: 4)), trees \(Decimals.fixed(lossTrees, places: 4)))\n  "
+        report += "\(labels.filter { $0 }.count) right); \(form.description)\n  "
         report += summary(choice, labels)
         report += table(choice.heldOut, labels, answerable: answerable, thresholds: model.thresholds)
         return FitResult(model: model, report: report)
