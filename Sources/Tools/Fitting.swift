@@ -25,7 +25,6 @@ public enum Fitting {
     /// A confidence model's form — logistic regression or small boosted trees — chosen by the
     /// log loss of each on rows it was not fitted on, with those held-out margins and how to fit it.
     struct Form {
-        let useTrees: Bool
         let heldOut: [Double]
         let lossLogistic: Double
         let lossTrees: Double
@@ -41,10 +40,12 @@ public enum Fitting {
             let logisticOOF = try folds.outOfFoldMargins(x, labels: labels, fit: fitLogistic)
             let treesOOF = try folds.outOfFoldMargins(x, labels: labels, fit: fitTrees)
             let lossLogistic = Metrics.logLoss(logisticOOF.map(logistic), labels), lossTrees = Metrics.logLoss(treesOOF.map(logistic), labels)
-            let useTrees = lossTrees < lossLogistic
-            return Form(useTrees: useTrees, heldOut: useTrees ? treesOOF : logisticOOF, lossLogistic: lossLogistic, lossTrees: lossTrees,
-                        fit: useTrees ? fitTrees : fitLogistic)
+            let trees = lossTrees < lossLogistic
+            return Form(heldOut: trees ? treesOOF : logisticOOF, lossLogistic: lossLogistic, lossTrees: lossTrees,
+                        fit: trees ? fitTrees : fitLogistic)
         }
+
+        var useTrees: Bool { lossTrees < lossLogistic }
 
         var description: String {
             (useTrees ? "trees" : "logistic") + " (held-out log loss logistic \(Decimals.fixed(lossLogistic, places: 4)), trees "
